@@ -1,1 +1,154 @@
-pub fn x() {}
+//! Read strata corpus files at memory speed, and write them safely.
+//!
+//! [`Corpus::open`] maps a file into memory and checks its header, footer
+//! and directory: constant cost for 1 MB or 50 GB. Documents are decoded on
+//! demand, and an uncompressed file's text is handed out as `&str` straight
+//! from the map. [`AtomicFile`] writes a new corpus under a temporary name
+//! and renames it into place, so a reader never sees half a file.
+//!
+//! # Overview of types
+//! - [`Corpus`]: an opened file (a memory-mapped [`strata_format::Corpus`]).
+//! - [`Doc`], [`LayerRef`], [`AttrRef`], [`SpanRef`]: borrowed views.
+//! - [`WriterBuilder`], [`Writer`]: the streaming writer.
+//! - [`AtomicFile`]: an output file that appears whole or not at all.
+//!
+//! # Example
+//! ```no_run
+//! # fn example() -> strata_reader::Result<()> {
+//! // SAFETY: nothing truncates or rewrites the file while it is mapped.
+//! let corpus = unsafe { strata_reader::Corpus::open("news.strata")? };
+//! for doc in corpus.iter() {
+//!     let doc = doc?;
+//!     let paragraphs = doc.layer("paragraph").map_or(0, |l| l.len());
+//!     println!("{}\t{}\t{paragraphs}", doc.index(), doc.id());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Changing a mapped file
+//! The map shows the file as it is on disk, not as it was when opened. If
+//! another process truncates the file while it is mapped, reading the lost
+//! pages raises `SIGBUS`; if it rewrites bytes in place, reads return the
+//! new bytes, which may fail their checks (an error, not undefined
+//! behaviour in this crate's code, but no longer the corpus you opened).
+//! The `strata` tools never write in place: they write a new file and
+//! rename it, which leaves existing maps on the old file intact.
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+mod atomic;
+
+use std::fs::File;
+use std::ops::Deref;
+use std::path::Path;
+
+pub use strata_format::{
+    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document, Error, ErrorKind,
+    FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema, SectionInfo,
+    Span, SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
+};
+
+pub use crate::atomic::AtomicFile;
+
+/// The bytes of an opened file: a memory map, or nothing for an empty file
+/// (which cannot be mapped, and is not a valid corpus anyway).
+pub enum Mapped {
+    /// A read-only map of the whole file.
+    Map(memmap2::Mmap),
+    /// An empty file.
+    Empty,
+}
+
+impl AsRef<[u8]> for Mapped {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Mapped::Map(m) => m,
+            Mapped::Empty => &[],
+        }
+    }
+}
+
+/// A memory-mapped strata corpus. Dereferences to
+/// [`strata_format::Corpus`], where the reading methods live: `len`, `doc`,
+/// `by_id`, `iter`, `schema`, `verify`, `validate`.
+///
+/// `Corpus` is `Send + Sync`: any number of threads may read one at once.
+pub struct Corpus {
+    inner: strata_format::Corpus<Mapped>,
+}
+
+impl Corpus {
+    /// Maps the file at `path` and checks its header, footer, directory and
+    /// schema.
+    ///
+    /// Cost: one `open`, one `mmap` and a few page reads, the same for any
+    /// file size; checksums are only checked by `verify`/`validate`.
+    ///
+    /// # Safety
+    /// The file must not be truncated or modified while the corpus (or any
+    /// view borrowed from it) is alive. Truncation makes reads fault
+    /// (`SIGBUS`); modification changes what safe references point at.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or mapped, or is not a well-formed
+    /// strata file.
+    pub unsafe fn open(path: impl AsRef<Path>) -> Result<Corpus> {
+        let file = File::open(path.as_ref())?;
+        let len = file.metadata()?.len();
+        let data = if len == 0 {
+            Mapped::Empty
+        } else {
+            // SAFETY: the caller promises that the file stays unchanged while
+            // mapped, which is what `Mmap::map` requires.
+            Mapped::Map(unsafe { memmap2::Mmap::map(&file)? })
+        };
+        Ok(Corpus {
+            inner: strata_format::Corpus::from_bytes(data)?,
+        })
+    }
+}
+
+impl Deref for Corpus {
+    type Target = strata_format::Corpus<Mapped>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn corpus_is_send_and_sync() {
+        assert_send_sync::<Corpus>();
+    }
+
+    #[test]
+    fn opens_a_written_file_and_rejects_an_empty_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.strata");
+        let mut out = AtomicFile::create(&path).unwrap();
+        let mut wtr = WriterBuilder::new().build(out.writer()).unwrap();
+        let mut doc = Document::new("a", "Mending ties");
+        doc.metadata.push(("title".into(), Value::Str("Mending ties".into())));
+        wtr.add(&doc).unwrap();
+        wtr.finish().unwrap();
+        out.commit().unwrap();
+
+        // SAFETY: the test owns the file and does not change it.
+        let corpus = unsafe { Corpus::open(&path) }.unwrap();
+        assert_eq!(corpus.len(), 1);
+        assert_eq!(corpus.doc(0).unwrap().text().unwrap(), "Mending ties");
+        assert!(corpus.validate().is_empty());
+
+        let empty = dir.path().join("empty.strata");
+        std::fs::write(&empty, b"").unwrap();
+        // SAFETY: as above.
+        let err = unsafe { Corpus::open(&empty) }.err().unwrap();
+        assert!(matches!(err.kind(), ErrorKind::Truncated { .. }));
+    }
+}
