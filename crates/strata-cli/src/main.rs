@@ -1,1 +1,67 @@
-fn main() {}
+//! The `strata` command line. `main` only parses and dispatches; each
+//! subcommand lives in its own module under `cmd/`.
+
+mod cmd;
+mod formats;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Build, inspect and check annotated corpora in the strata format.
+#[derive(Parser)]
+#[command(name = "strata", version, about, long_about = None)]
+#[command(after_help = "Examples:
+  strata convert news.jsonl -o news.strata      JSONL to strata
+  strata convert news.strata -o news.jsonl      and back, losslessly
+  strata info news.strata                        what a corpus holds
+  strata validate news.strata                    check every byte")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Convert(cmd::convert::Args),
+    Info(cmd::info::Args),
+    Validate(cmd::validate::Args),
+    Dump(cmd::dump::Args),
+}
+
+/// What a command reports back to `main`: success, or "done, but some
+/// input was rejected" (exit status 1). Fatal errors are `Err`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// The command finished, but found problems it has reported.
+    Problems,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => cmd::convert::run(args),
+        Command::Info(args) => cmd::info::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Dump(args) => cmd::dump::run(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(err) => {
+            // A closed pipe (`strata dump x | head`) is not a failure.
+            let broken_pipe = err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<io::Error>())
+                .any(|e| e.kind() == io::ErrorKind::BrokenPipe);
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("strata: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

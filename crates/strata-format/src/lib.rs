@@ -59,4 +59,5 @@ pub use crate::read::{
     SpanRef, StrList, ValueRef,
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
+pub use crate::validate::MAX_PROBLEMS;
 pub use crate::write::{Writer, WriterBuilder, DEFAULT_BLOCK_SIZE};

@@ -36,7 +36,9 @@ fn run(path: &std::path::Path) -> strata_reader::Result<()> {
                 ValueRef::Date(d) => d.to_string(),
                 ValueRef::Int(i) => i.to_string(),
                 ValueRef::Str(s) => format!("{s:?}"),
-                ValueRef::List(items) => format!("{:?}", items.collect::<strata_reader::Result<Vec<_>>>()?),
+                ValueRef::List(items) => {
+                    format!("{:?}", items.collect::<strata_reader::Result<Vec<_>>>()?)
+                }
             };
             line.push_str(&format!("\t{name}={value}"));
         }

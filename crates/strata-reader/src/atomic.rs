@@ -27,16 +27,16 @@ impl AtomicFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.strata-tmp-"))
-            .make_in(&dir, |path| File::create_new(path).map(|f| BufWriter::with_capacity(1 << 20, f)))?;
+            .make_in(&dir, |path| {
+                File::create_new(path).map(|f| BufWriter::with_capacity(1 << 20, f))
+            })?;
         Ok(AtomicFile { tmp, dest })
-    }
-
-    /// The writer to write the content to.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.tmp.as_file_mut()
     }
 
     /// Flushes, fsyncs, and renames the file to its destination.
@@ -60,6 +60,21 @@ impl AtomicFile {
     }
 }
 
+/// Writes go to the temporary file, through a 1 MiB buffer.
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tmp.as_file_mut().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.tmp.as_file_mut().write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tmp.as_file_mut().flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,7 +85,7 @@ mod tests {
         let dest = dir.path().join("out.strata");
         std::fs::write(&dest, b"previous").unwrap();
         let mut f = AtomicFile::create(&dest).unwrap();
-        f.writer().write_all(b"new content").unwrap();
+        f.write_all(b"new content").unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"previous");
         f.commit().unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"new content");
@@ -82,7 +97,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.strata");
         let mut f = AtomicFile::create(&dest).unwrap();
-        f.writer().write_all(b"partial").unwrap();
+        f.write_all(b"partial").unwrap();
         drop(f);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -43,27 +43,28 @@ use std::ops::Deref;
 use std::path::Path;
 
 pub use strata_format::{
-    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document, Error, ErrorKind,
-    FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema, SectionInfo,
-    Span, SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
+    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document,
+    Error, ErrorKind, FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation,
+    RelationRef, Result, Schema, SectionInfo, Span, SpanRef, StrList, Value, ValueRef, Writer,
+    WriterBuilder,
 };
 
 pub use crate::atomic::AtomicFile;
 
-/// The bytes of an opened file: a memory map, or nothing for an empty file
-/// (which cannot be mapped, and is not a valid corpus anyway).
-pub enum Mapped {
+/// Where a corpus's bytes live: a memory map of a file, or memory (bytes
+/// read from standard input, or an empty file, which cannot be mapped).
+pub enum Bytes {
     /// A read-only map of the whole file.
     Map(memmap2::Mmap),
-    /// An empty file.
-    Empty,
+    /// Bytes in memory.
+    Owned(Vec<u8>),
 }
 
-impl AsRef<[u8]> for Mapped {
+impl AsRef<[u8]> for Bytes {
     fn as_ref(&self) -> &[u8] {
         match self {
-            Mapped::Map(m) => m,
-            Mapped::Empty => &[],
+            Bytes::Map(m) => m,
+            Bytes::Owned(v) => v,
         }
     }
 }
@@ -74,7 +75,7 @@ impl AsRef<[u8]> for Mapped {
 ///
 /// `Corpus` is `Send + Sync`: any number of threads may read one at once.
 pub struct Corpus {
-    inner: strata_format::Corpus<Mapped>,
+    inner: strata_format::Corpus<Bytes>,
 }
 
 impl Corpus {
@@ -96,20 +97,31 @@ impl Corpus {
         let file = File::open(path.as_ref())?;
         let len = file.metadata()?.len();
         let data = if len == 0 {
-            Mapped::Empty
+            Bytes::Owned(Vec::new())
         } else {
             // SAFETY: the caller promises that the file stays unchanged while
             // mapped, which is what `Mmap::map` requires.
-            Mapped::Map(unsafe { memmap2::Mmap::map(&file)? })
+            Bytes::Map(unsafe { memmap2::Mmap::map(&file)? })
         };
         Ok(Corpus {
             inner: strata_format::Corpus::from_bytes(data)?,
         })
     }
+
+    /// Decodes a corpus held in memory, such as one read from standard
+    /// input. Same checks and cost as [`Corpus::open`].
+    ///
+    /// # Errors
+    /// When the bytes are not a well-formed strata file.
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Corpus> {
+        Ok(Corpus {
+            inner: strata_format::Corpus::from_bytes(Bytes::Owned(bytes))?,
+        })
+    }
 }
 
 impl Deref for Corpus {
-    type Target = strata_format::Corpus<Mapped>;
+    type Target = strata_format::Corpus<Bytes>;
 
     fn deref(&self) -> &Self::Target {
         &self.inner
@@ -132,9 +144,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.strata");
         let mut out = AtomicFile::create(&path).unwrap();
-        let mut wtr = WriterBuilder::new().build(out.writer()).unwrap();
+        let mut wtr = WriterBuilder::new().build(&mut out).unwrap();
         let mut doc = Document::new("a", "Mending ties");
-        doc.metadata.push(("title".into(), Value::Str("Mending ties".into())));
+        doc.metadata
+            .push(("title".into(), Value::Str("Mending ties".into())));
         wtr.add(&doc).unwrap();
         wtr.finish().unwrap();
         out.commit().unwrap();

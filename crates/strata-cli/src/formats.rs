@@ -1,0 +1,89 @@
+//! Corpus formats the command line knows, how to tell them apart, and how to
+//! open inputs.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use strata_format::layout::MAGIC;
+
+/// A corpus format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The strata binary format.
+    Strata,
+    /// The strata JSONL interchange format (spec/JSONL.md).
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file name's extension names, if any.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "strata" => Some(Format::Strata),
+            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format of an input: `--from`, else its first bytes, else its
+    /// extension.
+    pub fn detect(path: &Path, head: &[u8], from: Option<Format>) -> anyhow::Result<Format> {
+        if let Some(f) = from {
+            return Ok(f);
+        }
+        if head.starts_with(&MAGIC) {
+            return Ok(Format::Strata);
+        }
+        if let Some(f) = Format::from_extension(path) {
+            return Ok(f);
+        }
+        let first = head.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            return Ok(Format::Jsonl);
+        }
+        bail!(
+            "cannot tell the format of {}: expected a .strata or .jsonl name or content; give --from",
+            path.display()
+        )
+    }
+}
+
+/// An input opened for reading: a file or standard input (`-`).
+pub struct Input {
+    /// The name used in messages.
+    pub name: String,
+    /// The buffered bytes.
+    pub reader: Box<dyn BufRead>,
+}
+
+impl Input {
+    /// Opens a path, or standard input for `-`.
+    pub fn open(path: &Path) -> anyhow::Result<Input> {
+        if path.as_os_str() == "-" {
+            return Ok(Input {
+                name: "<stdin>".into(),
+                reader: Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
+            });
+        }
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(Input {
+            name: path.display().to_string(),
+            reader: Box::new(BufReader::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// The first bytes, without consuming them.
+    pub fn peek(&mut self) -> io::Result<&[u8]> {
+        self.reader.fill_buf()
+    }
+
+    /// Every remaining byte.
+    pub fn read_all(mut self) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.reader.read_to_end(&mut out)?;
+        Ok(out)
+    }
+}
