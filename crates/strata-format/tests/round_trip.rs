@@ -1,0 +1,339 @@
+//! Random corpora survive a write and a read unchanged, compressed or not.
+
+use proptest::prelude::*;
+use strata_format::{
+    AttrDef, AttrType, AttrValue, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef,
+    Relation, Schema, Span, Value, WriterBuilder,
+};
+
+const LAYERS: [&str; 5] = [
+    "paragraph",
+    "token",
+    "entity",
+    "sentence",
+    "a-layer-with-quite-a-long-name-ü",
+];
+
+fn schema() -> Schema {
+    let attr = |name: &str, ty| AttrDef {
+        name: name.into(),
+        ty,
+    };
+    let layer = |name: &str, attrs| LayerDef {
+        name: name.into(),
+        attrs,
+        spans: 0,
+        relations: 0,
+    };
+    Schema {
+        fields: vec![
+            FieldDef {
+                name: "date".into(),
+                ty: FieldType::Date,
+            },
+            FieldDef {
+                name: "n".into(),
+                ty: FieldType::Int,
+            },
+            FieldDef {
+                name: "title".into(),
+                ty: FieldType::Str,
+            },
+            FieldDef {
+                name: "topics".into(),
+                ty: FieldType::List,
+            },
+        ],
+        layers: vec![
+            layer(LAYERS[0], vec![]),
+            layer(
+                LAYERS[1],
+                vec![
+                    attr("upos", AttrType::Str),
+                    attr("head", AttrType::Int),
+                    attr("lemma", AttrType::Str),
+                ],
+            ),
+            layer(LAYERS[2], vec![attr("kb_id", AttrType::Str)]),
+            layer(LAYERS[3], vec![]),
+            layer(LAYERS[4], vec![attr("score", AttrType::Int)]),
+        ],
+        corpus_metadata: vec![("source".into(), Value::Str("proptest".into()))],
+        text_bytes: 0,
+    }
+}
+
+fn label() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        3 => Just(None),
+        3 => "[A-Z]{1,6}".prop_map(Some),
+        1 => Just(Some("Ω-λ 😀".to_string())),
+        1 => Just(Some("L".repeat(700))),
+    ]
+}
+
+/// Raw choices for one span; mapped onto the text's character boundaries.
+type RawSpan = (
+    usize,
+    usize,
+    Option<String>,
+    Vec<Option<i64>>,
+    Vec<Option<String>>,
+    Option<Vec<usize>>,
+);
+
+fn raw_span() -> impl Strategy<Value = RawSpan> {
+    (
+        any::<usize>(),
+        any::<usize>(),
+        label(),
+        prop::collection::vec(prop::option::of(any::<i64>()), 2),
+        prop::collection::vec(prop::option::of("[a-z]{0,4}|ü+|NOUN"), 2),
+        prop::option::weighted(0.2, prop::collection::vec(any::<usize>(), 2..5)),
+    )
+}
+
+type RawLayer = (Vec<RawSpan>, Vec<(usize, usize, Option<String>)>);
+
+fn raw_layer() -> impl Strategy<Value = RawLayer> {
+    (
+        prop::collection::vec(raw_span(), 0..12),
+        prop::collection::vec((any::<usize>(), any::<usize>(), label()), 0..6),
+    )
+}
+
+fn document() -> impl Strategy<Value = Document> {
+    (
+        "[a-zé€😀 \n]{0,60}",
+        prop::collection::vec(prop::option::of(raw_layer()), LAYERS.len()),
+        (
+            prop::option::of((0u16..=9999, 1u8..=12, 1u8..=28)),
+            prop::option::of(any::<i64>()),
+            prop::option::of(".{0,20}"),
+            prop::option::of(prop::collection::vec("[a-z]{0,5}", 0..4)),
+        ),
+    )
+        .prop_map(|(text, layers, (date, n, title, topics))| {
+            build(text, layers, date, n, title, topics)
+        })
+}
+
+fn build(
+    text: String,
+    layers: Vec<Option<RawLayer>>,
+    date: Option<(u16, u8, u8)>,
+    n: Option<i64>,
+    title: Option<String>,
+    topics: Option<Vec<String>>,
+) -> Document {
+    let bounds: Vec<u64> = text
+        .char_indices()
+        .map(|(i, _)| i as u64)
+        .chain([text.len() as u64])
+        .collect();
+    let at = |k: usize| bounds[k % bounds.len()];
+    let mut doc = Document::new(String::new(), text.clone());
+    if let Some((y, m, d)) = date {
+        doc.metadata
+            .push(("date".into(), Value::Date(Date::new(y, m, d).unwrap())));
+    }
+    if let Some(n) = n {
+        doc.metadata.push(("n".into(), Value::Int(n)));
+    }
+    if let Some(t) = title {
+        doc.metadata.push(("title".into(), Value::Str(t)));
+    }
+    if let Some(t) = topics {
+        doc.metadata.push(("topics".into(), Value::List(t)));
+    }
+    let schema = schema();
+    for (l, raw) in layers.into_iter().enumerate() {
+        let Some((spans, rels)) = raw else { continue };
+        let def = &schema.layers[l];
+        let mut layer = Layer::new(def.name.clone());
+        for (a, b, label, ints, strs, frags) in spans {
+            let (mut a, mut b) = (at(a), at(b));
+            if a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+            let mut span = Span::new(a, b);
+            span.label = label;
+            if let Some(frags) = frags {
+                let mut points: Vec<u64> = frags.iter().map(|&k| at(k)).collect();
+                points.sort_unstable();
+                span.fragments = points.windows(2).map(|w| (w[0], w[1])).collect();
+                if span.fragments.len() < 2 {
+                    span.fragments.clear();
+                }
+            }
+            let (mut ints, mut strs) = (ints.into_iter(), strs.into_iter());
+            for attr in &def.attrs {
+                let value = match attr.ty {
+                    AttrType::Int => ints.next().flatten().map(AttrValue::Int),
+                    AttrType::Str => strs.next().flatten().map(AttrValue::Str),
+                };
+                if let Some(v) = value {
+                    span.attrs.push((attr.name.clone(), v));
+                }
+            }
+            layer.spans.push(span);
+        }
+        let n = layer.spans.len();
+        if n > 0 {
+            for (from, to, label) in rels {
+                layer.relations.push(Relation {
+                    from: (from % n) as u64,
+                    to: (to % n) as u64,
+                    label,
+                });
+            }
+            doc.layers.push(layer);
+        }
+    }
+    doc
+}
+
+fn corpus() -> impl Strategy<Value = Vec<Document>> {
+    prop::collection::vec(document(), 0..12).prop_map(|mut docs| {
+        for (i, d) in docs.iter_mut().enumerate() {
+            d.id = format!("doc-{i}-ü");
+        }
+        docs
+    })
+}
+
+fn write(docs: &[Document], compression: Option<i32>, block_size: usize) -> Vec<u8> {
+    let mut b = WriterBuilder::new();
+    b.schema(schema())
+        .compression(compression)
+        .block_size(block_size);
+    let mut wtr = b.build(Vec::new()).unwrap();
+    for d in docs {
+        wtr.add(d).unwrap();
+    }
+    wtr.finish().unwrap()
+}
+
+fn check(docs: &[Document], bytes: Vec<u8>) {
+    let corpus = Corpus::from_bytes(bytes).unwrap();
+    assert_eq!(corpus.len(), docs.len() as u64);
+    assert!(corpus.validate().is_empty(), "{:?}", corpus.validate());
+    corpus.verify().unwrap();
+    for (i, d) in docs.iter().enumerate() {
+        assert_eq!(&corpus.doc(i as u64).unwrap().to_owned().unwrap(), d);
+        assert_eq!(corpus.by_id(&d.id).unwrap().unwrap().index(), i as u64);
+    }
+    let read: Vec<Document> = corpus
+        .iter()
+        .map(|d| d.unwrap().to_owned().unwrap())
+        .collect();
+    assert_eq!(read, docs);
+    assert!(corpus.by_id("no such id").unwrap().is_none());
+    let text_bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    assert_eq!(corpus.schema().text_bytes, text_bytes);
+    for (l, def) in corpus.schema().layers.iter().enumerate() {
+        let spans: usize = docs
+            .iter()
+            .filter_map(|d| d.layer(LAYERS[l]))
+            .map(|layer| layer.spans.len())
+            .sum();
+        assert_eq!(def.spans, spans as u64);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn uncompressed_round_trip(docs in corpus()) {
+        check(&docs, write(&docs, None, 1));
+    }
+
+    #[test]
+    fn compressed_round_trip(docs in corpus(), block_size in 1usize..3000) {
+        check(&docs, write(&docs, Some(1), block_size));
+    }
+
+    #[test]
+    fn writing_is_deterministic(docs in corpus()) {
+        prop_assert_eq!(write(&docs, None, 1), write(&docs, None, 1));
+    }
+}
+
+#[test]
+fn rejected_documents_leave_no_trace() {
+    let good = Document::new("a", "text");
+    let mut bad_span = Document::new("b", "héllo");
+    let mut layer = Layer::new("token");
+    layer.spans.push(Span::new(0, 2)); // inside "é"
+    bad_span.layers.push(layer);
+    let mut bad_rel = Document::new("c", "abc");
+    let mut layer = Layer::new("fresh-layer");
+    layer
+        .spans
+        .push(Span::new(0, 1).with_label("never-interned"));
+    layer.relations.push(Relation {
+        from: 0,
+        to: 1,
+        label: None,
+    });
+    bad_rel.layers.push(layer);
+    let mut bad_type = Document::new("d", "abc");
+    bad_type
+        .metadata
+        .push(("date".into(), Value::Str("2025-01-01".into())));
+    let mut bad_frag = Document::new("f", "abc");
+    let mut layer = Layer::new("entity");
+    let mut span = Span::new(0, 3);
+    span.fragments = vec![(0, 1)];
+    layer.spans.push(span);
+    bad_frag.layers.push(layer);
+
+    let mut b = WriterBuilder::new();
+    b.schema(schema());
+    let mut wtr = b.build(Vec::new()).unwrap();
+    wtr.add(&good).unwrap();
+    for (doc, why) in [
+        (&good, "already in the corpus"),
+        (&bad_span, "character boundaries"),
+        (&bad_rel, "the layer has 1 spans"),
+        (&bad_type, "is a date in this corpus, not a string"),
+        (&bad_frag, "one fragment"),
+        (&Document::new("", "x"), "id is empty"),
+    ] {
+        let err = wtr.add(doc).unwrap_err();
+        assert!(err.is_invalid_document());
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    let clean = {
+        let mut b = WriterBuilder::new();
+        b.schema(schema());
+        let mut w = b.build(Vec::new()).unwrap();
+        w.add(&good).unwrap();
+        w.finish().unwrap()
+    };
+    assert_eq!(wtr.finish().unwrap(), clean);
+}
+
+#[test]
+fn undeclared_layers_and_fields_are_added_in_order_of_appearance() {
+    let mut doc = Document::new("x", "Mending ties");
+    doc.metadata.push(("zeta".into(), Value::Int(1)));
+    doc.metadata.push(("alpha".into(), Value::Str("a".into())));
+    let mut l = Layer::new("heading");
+    l.spans
+        .push(Span::new(0, 12).with_attr("level", AttrValue::Int(2)));
+    doc.layers.push(l);
+    let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+    wtr.add(&doc).unwrap();
+    let corpus = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
+    let names: Vec<&str> = corpus
+        .schema()
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["zeta", "alpha"]);
+    assert_eq!(corpus.schema().layers[0].attrs[0].ty, AttrType::Int);
+    assert_eq!(corpus.doc(0).unwrap().to_owned().unwrap(), doc);
+}
