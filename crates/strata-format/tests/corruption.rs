@@ -275,8 +275,11 @@ fn a_flipped_text_byte_is_a_checksum_mismatch_in_docs() {
     )));
 }
 
+/// A directory entry: kind, flags, offset, length.
+type Entry = (u32, u32, u64, u64);
+
 /// Builds a file around a hand-written directory, with correct checksums.
-fn with_directory(entries: &[(u32, u32, u64, u64)], body_len: usize) -> Vec<u8> {
+fn with_directory(entries: &[Entry], body_len: usize) -> Vec<u8> {
     let mut bytes = Vec::new();
     bytes.extend_from_slice(&layout::MAGIC);
     bytes.extend_from_slice(&1u32.to_le_bytes());
@@ -309,7 +312,7 @@ fn with_directory(entries: &[(u32, u32, u64, u64)], body_len: usize) -> Vec<u8> 
 #[test]
 fn hostile_directories_are_refused_before_allocating() {
     let huge = u64::MAX - 7;
-    let cases: Vec<(Vec<(u32, u32, u64, u64)>, &str)> = vec![
+    let cases: Vec<(Vec<Entry>, &str)> = vec![
         (vec![(1, 0, 16, huge)], "not an aligned range"),
         (vec![(1, 0, huge, 8)], "not an aligned range"),
         (vec![(1, 0, 17, 8)], "not an aligned range"),
