@@ -20,6 +20,27 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The oldest format version this crate reads. See [`FORMAT_VERSION`].
 pub const OLDEST_READABLE_VERSION: u32 = 1;
 
+/// The format versions this crate reads, one variant each. Decoding
+/// branches on this enum, so a new version cannot be read by accident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Version {
+    /// The first version: see `spec/FORMAT.md`.
+    V1 = 1,
+}
+
+impl TryFrom<u32> for Version {
+    type Error = u32;
+
+    /// Strict: every code but a known version's is rejected.
+    fn try_from(code: u32) -> Result<Version, u32> {
+        match code {
+            1 => Ok(Version::V1),
+            other => Err(other),
+        }
+    }
+}
+
 /// Sections start at multiples of this many bytes; the gaps are zero bytes.
 pub const SECTION_ALIGN: u64 = 8;
 
@@ -145,4 +166,32 @@ pub const COLUMN_WIDTHS: [u8; 5] = [0, 1, 2, 4, 8];
 /// variable-length integers (bincode's `standard()`).
 pub fn bincode_config() -> bincode::config::Configuration {
     bincode::config::standard()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_versions_convert() {
+        assert_eq!(Version::try_from(FORMAT_VERSION), Ok(Version::V1));
+        for code in [0, 2, 3, 1000, u32::MAX] {
+            assert_eq!(Version::try_from(code), Err(code));
+        }
+        for code in OLDEST_READABLE_VERSION..=FORMAT_VERSION {
+            assert!(Version::try_from(code).is_ok());
+        }
+    }
+
+    #[test]
+    fn struct_sizes_match_the_spec() {
+        assert_eq!(std::mem::size_of::<Header>() as u64, HEADER_LEN);
+        assert_eq!(std::mem::size_of::<Footer>() as u64, FOOTER_LEN);
+        assert_eq!(
+            std::mem::size_of::<SectionEntry>() as u64,
+            SECTION_ENTRY_LEN
+        );
+        assert_eq!(std::mem::size_of::<BlockEntry>() as u64, BLOCK_ENTRY_LEN);
+        assert_eq!(std::mem::size_of::<IdEntry>() as u64, ID_ENTRY_LEN);
+    }
 }

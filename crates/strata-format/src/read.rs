@@ -181,12 +181,17 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             return Err(Error::from(ErrorKind::BadMagic { offset: 0 }));
         }
         let version = header.version.get();
-        if !(layout::OLDEST_READABLE_VERSION..=layout::FORMAT_VERSION).contains(&version) {
-            return Err(Error::from(ErrorKind::Version {
-                oldest: layout::OLDEST_READABLE_VERSION,
-                newest: layout::FORMAT_VERSION,
-                got: version,
-            }));
+        match layout::Version::try_from(version) {
+            // Version 1 is the only one so far; a version 2 reader branches
+            // here on what changed.
+            Ok(layout::Version::V1) => {}
+            Err(got) => {
+                return Err(Error::from(ErrorKind::Version {
+                    oldest: layout::OLDEST_READABLE_VERSION,
+                    newest: layout::FORMAT_VERSION,
+                    got,
+                }))
+            }
         }
         if header.reserved.get() != 0 {
             return Err(Error::corrupt(
@@ -294,7 +299,9 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             sections.push(info);
         }
         let mut by_offset = sections.clone();
-        by_offset.sort_by_key(|s| s.offset);
+        // Empty sections sort before a section at the same offset, so they
+        // never count as overlapping it.
+        by_offset.sort_by_key(|s| (s.offset, s.len));
         for pair in by_offset.windows(2) {
             if let [a, b] = pair {
                 if a.offset.saturating_add(a.len) > b.offset {

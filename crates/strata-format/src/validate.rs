@@ -190,26 +190,37 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 }
             }
         }
-        // Equal hashes are where equal ids would hide.
-        for (k, pair) in entries.windows(2).enumerate() {
-            if let [a, b] = pair {
-                if a.hash.get() == b.hash.get() {
-                    if let (Ok(x), Ok(y)) = (self.doc(a.doc.get()), self.doc(b.doc.get())) {
-                        if x.id() == y.id() {
+        // Equal hashes are where equal ids would hide: compare every pair
+        // within each run of equal hashes (runs are tiny in practice).
+        let mut run_start = 0;
+        for k in 1..=entries.len() {
+            let same = match (entries.get(k), entries.get(run_start)) {
+                (Some(e), Some(first)) => e.hash.get() == first.hash.get(),
+                _ => false,
+            };
+            if same {
+                continue;
+            }
+            let run = entries.get(run_start..k).unwrap_or(&[]);
+            for (x, a) in run.iter().enumerate() {
+                for b in run.iter().skip(x.saturating_add(1)) {
+                    if let (Ok(p), Ok(q)) = (self.doc(a.doc.get()), self.doc(b.doc.get())) {
+                        if p.id() == q.id() {
                             push(Error::corrupt(
                                 "id_index",
-                                at(k.saturating_add(1)),
+                                at(run_start),
                                 format!(
                                     "documents {} and {} share the id {:?}",
-                                    x.index(),
-                                    y.index(),
-                                    x.id()
+                                    p.index(),
+                                    q.index(),
+                                    p.id()
                                 ),
                             ));
                         }
                     }
                 }
             }
+            run_start = k;
         }
     }
 }

@@ -236,6 +236,8 @@ impl<W: Write> Writer<W> {
             return bad("the id is empty".into());
         }
         if self.ids_seen.contains(&hash) {
+            // Only hashes are kept, to keep memory small: a different id with
+            // the same 64-bit hash (odds ~n²/2^65) is refused too.
             return bad("the id is already in the corpus".into());
         }
         let mut new_fields: HashMap<&str, FieldType> = HashMap::new();
