@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use strata_format::AttrValueRef;
 
-use super::info::{value_ref_text, value_text};
 use crate::Outcome;
+use strata_format::Value;
 
 /// Print every section, the schema and every document with all its spans,
 /// labels, attributes and relations, as text.
@@ -69,12 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         )?;
     }
     for (k, v) in &schema.corpus_metadata {
-        writeln!(
-            out,
-            "corpus_meta {k:?} {} {:?}",
-            v.field_type().name(),
-            value_text(v)
-        )?;
+        writeln!(out, "corpus_meta {k:?} {}", value_debug(v))?;
     }
     let mut problems = 0;
     for (i, doc) in corpus.iter().enumerate() {
@@ -98,8 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             Err(e) => writeln!(out, "  text ERROR {e}")?,
         }
         for item in doc.metadata() {
-            match item.and_then(|(n, v)| Ok((n, value_ref_text(&v)?))) {
-                Ok((name, v)) => writeln!(out, "  meta {name:?} {v:?}")?,
+            match item.and_then(|(n, v)| Ok((n, v.to_value()?))) {
+                Ok((name, v)) => writeln!(out, "  meta {name:?} {}", value_debug(&v))?,
                 Err(e) => writeln!(out, "  meta ERROR {e}")?,
             }
         }
@@ -166,4 +161,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Problems
     })
+}
+
+/// A metadata value with its type visible: dates bare, strings quoted,
+/// lists bracketed.
+fn value_debug(v: &Value) -> String {
+    match v {
+        Value::Date(d) => format!("date {d}"),
+        Value::Int(i) => format!("int {i}"),
+        Value::Str(s) => format!("string {s:?}"),
+        Value::List(items) => format!("list {items:?}"),
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde_json::{json, Map, Value as Json};
-use strata_format::{Value, ValueRef};
+use strata_format::Value;
 
 use crate::Outcome;
 
@@ -197,9 +197,4 @@ pub fn value_text(v: &Value) -> String {
         Value::Str(s) => s.clone(),
         Value::List(items) => items.join(", "),
     }
-}
-
-/// The same for a borrowed value.
-pub fn value_ref_text(v: &ValueRef<'_>) -> strata_format::Result<String> {
-    v.to_value().map(|v| value_text(&v))
 }
