@@ -142,14 +142,22 @@ struct RelationJson {
 /// When the line is not JSON, does not have the documented shape, or gives
 /// offsets outside the text.
 pub fn parse_line(line: &str) -> Result<Line, LineError> {
-    let syntax = |e: serde_json::Error| LineError {
-        column: e.column() as u64,
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string(),
+    let syntax = |e: serde_json::Error| {
+        // serde_json counts bytes; people count characters.
+        let byte = e.column().saturating_sub(1).min(line.len());
+        let before = (0..=byte)
+            .rev()
+            .find_map(|b| line.get(..b))
+            .unwrap_or_default();
+        let message = e.to_string();
+        LineError {
+            column: before.chars().count() as u64 + 1,
+            message: message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        }
     };
     let value: Json = serde_json::from_str(line).map_err(syntax)?;
     let is_header = value.as_object().is_some_and(|o| o.contains_key("corpus"));
@@ -434,6 +442,14 @@ mod tests {
         let e = parse_line(r#"{"id": "a", "text": }"#).unwrap_err();
         assert_eq!(e.column, 21);
         assert!(e.message.starts_with("expected value"), "{}", e.message);
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let e = parse_line(r#"{"id":"ü","text":"Київ" x}"#).unwrap_err();
+        assert_eq!(e.column, 25);
+        let e = parse_line(r#"{"id":"Київ""#).unwrap_err();
+        assert_eq!(e.column, 12);
     }
 
     #[test]
