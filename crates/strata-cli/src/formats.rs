@@ -16,6 +16,8 @@ pub enum Format {
     Strata,
     /// The strata JSONL interchange format (spec/JSONL.md).
     Jsonl,
+    /// Tagged news articles (spec/TAGGED.md): one article or a stream.
+    Tagged,
 }
 
 impl Format {
@@ -24,6 +26,7 @@ impl Format {
         match path.extension()?.to_str()? {
             "strata" => Some(Format::Strata),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+            "txt" | "text" => Some(Format::Tagged),
             _ => None,
         }
     }
@@ -44,8 +47,15 @@ impl Format {
         if first == Some(&b'{') {
             return Ok(Format::Jsonl);
         }
+        let first_line = head
+            .split(|&b| b == b'\n')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+        if first_line.is_some_and(strata_tagged::is_header_line) {
+            return Ok(Format::Tagged);
+        }
         bail!(
-            "cannot tell the format of {}: expected a .strata or .jsonl name or content; give --from",
+            "cannot tell the format of {}: expected a .strata, .jsonl or .txt name, or content in one of \
+             those formats; give --from",
             path.display()
         )
     }

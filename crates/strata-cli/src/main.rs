@@ -3,6 +3,8 @@
 
 mod cmd;
 mod formats;
+mod sinks;
+mod sources;
 
 use std::io;
 use std::process::ExitCode;

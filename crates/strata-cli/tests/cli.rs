@@ -342,11 +342,11 @@ fn no_flip_or_truncation_makes_a_command_panic() {
 fn unknown_formats_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    std::fs::write(d.join("notes.txt"), "plain text").unwrap();
-    let out = strata(d, &["convert", "notes.txt", "-o", "x.strata"]);
+    std::fs::write(d.join("notes.dat"), "plain text").unwrap();
+    let out = strata(d, &["convert", "notes.dat", "-o", "x.strata"]);
     assert_status!(out, 2);
     assert!(
-        text(&out.stderr).contains("cannot tell the format of notes.txt"),
+        text(&out.stderr).contains("cannot tell the format of notes.dat"),
         "{}",
         text(&out.stderr)
     );
@@ -357,9 +357,19 @@ fn unknown_formats_are_usage_errors() {
         "{}",
         text(&out.stderr)
     );
-    let out = strata(d, &["convert", "notes.txt", "-o", "x.unknown"]);
+    let out = strata(
+        d,
+        &[
+            "convert",
+            "notes.dat",
+            "--from",
+            "tagged",
+            "-o",
+            "x.unknown",
+        ],
+    );
     assert_status!(out, 2);
-    assert_eq!(files_in(d), ["notes.txt"]);
+    assert_eq!(files_in(d), ["notes.dat"]);
 }
 
 #[test]

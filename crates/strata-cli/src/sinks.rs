@@ -1,0 +1,206 @@
+//! Outputs of `strata convert`: a strata file, a JSONL file, tagged text,
+//! or a folder of one tagged file per document. Every file appears
+//! atomically.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context};
+use strata_format::{Document, Schema, Writer, WriterBuilder};
+use strata_reader::AtomicFile;
+
+use crate::formats::Format;
+
+/// Where one output stream goes.
+pub enum Dest {
+    File(AtomicFile),
+    Stdout(BufWriter<io::Stdout>),
+}
+
+impl Dest {
+    /// Standard output for `-`, else a new file that appears on commit.
+    pub fn create(path: &Path) -> anyhow::Result<Dest> {
+        if path.as_os_str() == "-" {
+            return Ok(Dest::Stdout(BufWriter::with_capacity(
+                1 << 20,
+                io::stdout(),
+            )));
+        }
+        let file = AtomicFile::create(path)
+            .with_context(|| format!("cannot create a file beside {}", path.display()))?;
+        Ok(Dest::File(file))
+    }
+
+    fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Dest::File(f) => f.commit().context("cannot move the output into place"),
+            Dest::Stdout(mut s) => s.flush().context("cannot write to standard output"),
+        }
+    }
+}
+
+impl Write for Dest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Dest::File(f) => f.write(buf),
+            Dest::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Dest::File(f) => f.write_all(buf),
+            Dest::Stdout(s) => s.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Dest::File(f) => f.flush(),
+            Dest::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// Where the documents go. Every kind checks each document against the
+/// data model with a strata writer (for text outputs, one writing nowhere),
+/// so all outputs accept and reject the same documents.
+pub enum Sink {
+    Strata(Writer<Dest>),
+    Jsonl {
+        dest: Dest,
+        check: Writer<io::Sink>,
+    },
+    Tagged {
+        dest: Dest,
+        check: Writer<io::Sink>,
+    },
+    Folder {
+        dir: PathBuf,
+        check: Writer<io::Sink>,
+        written: Vec<PathBuf>,
+    },
+}
+
+impl Sink {
+    /// A sink writing `format` to `output` (a folder when `folder`).
+    pub fn create(
+        output: &Path,
+        format: Format,
+        folder: bool,
+        schema: &Schema,
+        compression: Option<i32>,
+    ) -> anyhow::Result<Sink> {
+        let mut builder = WriterBuilder::new();
+        builder.schema(schema.clone()).compression(compression);
+        let check = || builder.build(io::sink());
+        if folder {
+            if format != Format::Tagged {
+                bail!("a folder output holds one tagged text file per document; give --to tagged");
+            }
+            std::fs::create_dir_all(output)
+                .with_context(|| format!("cannot create the folder {}", output.display()))?;
+            return Ok(Sink::Folder {
+                dir: output.to_path_buf(),
+                check: check()?,
+                written: Vec::new(),
+            });
+        }
+        let mut dest = Dest::create(output)?;
+        Ok(match format {
+            Format::Strata => Sink::Strata(builder.build(dest)?),
+            Format::Jsonl => {
+                if !schema.fields.is_empty()
+                    || !schema.layers.is_empty()
+                    || !schema.corpus_metadata.is_empty()
+                {
+                    writeln!(dest, "{}", strata_jsonl::header_line(schema))?;
+                }
+                Sink::Jsonl {
+                    dest,
+                    check: check()?,
+                }
+            }
+            Format::Tagged => Sink::Tagged {
+                dest,
+                check: check()?,
+            },
+        })
+    }
+
+    /// Writes a document; `Ok(Some(why))` when it was rejected.
+    pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
+        let checked = match self {
+            Sink::Strata(w) => w.add(doc),
+            Sink::Jsonl { check, .. } | Sink::Tagged { check, .. } | Sink::Folder { check, .. } => {
+                check.add(doc)
+            }
+        };
+        match checked {
+            Ok(_) => {}
+            Err(e) if e.is_invalid_document() => return Ok(Some(e.to_string())),
+            Err(e) => return Err(anyhow!(e).context("cannot write the output")),
+        }
+        let result = match self {
+            Sink::Strata(_) => Ok(()),
+            Sink::Jsonl { dest, .. } => {
+                let mut line = strata_jsonl::document_line(doc);
+                line.push('\n');
+                dest.write_all(line.as_bytes())
+            }
+            Sink::Tagged { dest, .. } => dest.write_all(doc.text.as_bytes()),
+            Sink::Folder { dir, written, .. } => {
+                let Some(path) = file_for_id(dir, &doc.id) else {
+                    return Ok(Some(format!(
+                        "document {:?} rejected: its id cannot name a file",
+                        doc.id
+                    )));
+                };
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                // Each file appears whole; holding them all open until the
+                // end would run out of file descriptors.
+                let mut file = AtomicFile::create(&path)?;
+                file.write_all(doc.text.as_bytes())?;
+                file.commit()?;
+                written.push(path);
+                Ok(())
+            }
+        };
+        result.context("cannot write the output")?;
+        Ok(None)
+    }
+
+    /// Finishes and moves every output into place.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Sink::Strata(w) => w.finish().context("cannot finish the output")?.commit(),
+            Sink::Jsonl { dest, .. } | Sink::Tagged { dest, .. } => dest.commit(),
+            Sink::Folder { .. } => Ok(()),
+        }
+    }
+
+    /// Abandons the output: temporary files vanish, and the files a folder
+    /// output already holds from this run are removed.
+    pub fn abort(self) {
+        if let Sink::Folder { written, .. } = self {
+            for path in written {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// `dir/<id>.txt`, unless the id would escape the folder or name nothing.
+fn file_for_id(dir: &Path, id: &str) -> Option<PathBuf> {
+    let rel = Path::new(id);
+    let plain = rel.components().all(|c| matches!(c, Component::Normal(_)));
+    if id.is_empty() || !plain || id.ends_with('/') || id.contains('\\') {
+        return None;
+    }
+    let mut path = dir.join(rel);
+    let name = format!("{}.txt", path.file_name()?.to_string_lossy());
+    path.set_file_name(name);
+    Some(path)
+}

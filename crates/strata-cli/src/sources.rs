@@ -1,0 +1,315 @@
+//! Inputs of `strata convert`: each yields its documents in order, or says
+//! where and why one could not be read.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use strata_format::{Document, Schema};
+use strata_jsonl::Line;
+use strata_tagged::{Segment, Splitter};
+
+use crate::formats::{Format, Input};
+
+/// One document read from an input, or why it could not be read.
+pub struct Item {
+    /// `path:line:column` (or `path: document N` for binary inputs).
+    pub location: String,
+    /// The document, or what is wrong with it.
+    pub doc: Result<Document, String>,
+    /// Problems that did not cost the document, each with its location.
+    pub warnings: Vec<String>,
+}
+
+/// A file to read, and the id its documents get when the format has none.
+pub struct InputFile {
+    /// The path (`-` for standard input).
+    pub path: PathBuf,
+    /// The id of a one-article file; articles of a stream get `.1`, `.2`...
+    pub id: String,
+}
+
+/// Expands the command-line inputs: folders into their files (recursively,
+/// sorted by path, hidden files skipped), with ids relative to the folder.
+pub fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<InputFile>> {
+    let mut out = Vec::new();
+    for path in inputs {
+        if path.as_os_str() == "-" {
+            out.push(InputFile {
+                path: path.clone(),
+                id: "stdin".into(),
+            });
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files).with_context(|| format!("cannot list {}", path.display()))?;
+            files.sort();
+            for file in files {
+                let rel = file.strip_prefix(path).unwrap_or(&file).with_extension("");
+                let id = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push(InputFile { path: file, id });
+            }
+        } else {
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(InputFile {
+                path: path.clone(),
+                id,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// An opened input.
+pub enum Source {
+    Strata {
+        name: String,
+        corpus: Box<strata_reader::Corpus>,
+    },
+    Jsonl {
+        input: Input,
+        header: Option<Schema>,
+        pending: Option<Vec<u8>>,
+        first_len: u64,
+    },
+    Tagged {
+        input: Input,
+        id: String,
+        options: strata_tagged::Options,
+    },
+}
+
+impl Source {
+    /// Opens an input and reads what comes before its documents: the
+    /// strata header, or a JSONL corpus header.
+    pub fn open(
+        file: &InputFile,
+        from: Option<Format>,
+        tagged: &strata_tagged::Options,
+    ) -> anyhow::Result<Source> {
+        let path = &file.path;
+        let mut input = Input::open(path)?;
+        let name = input.name.clone();
+        let head = input
+            .peek()
+            .with_context(|| format!("cannot read {name}"))?;
+        match Format::detect(path, head, from)? {
+            Format::Strata => {
+                let corpus = if path.as_os_str() == "-" {
+                    let bytes = input.read_all().context("cannot read standard input")?;
+                    strata_reader::Corpus::from_vec(bytes).context(name.clone())?
+                } else {
+                    drop(input);
+                    crate::cmd::open_corpus(path)?
+                };
+                Ok(Source::Strata {
+                    name,
+                    corpus: Box::new(corpus),
+                })
+            }
+            Format::Jsonl => {
+                // A header, when present, is the first line; otherwise the
+                // first line is a document like the others.
+                let mut first = Vec::new();
+                input
+                    .reader
+                    .read_until(b'\n', &mut first)
+                    .with_context(|| format!("cannot read {name}"))?;
+                let text = std::str::from_utf8(&first).unwrap_or_default();
+                let header = match strata_jsonl::parse_line(text.trim_end_matches(['\n', '\r'])) {
+                    Ok(Line::Header(schema)) => Some(schema),
+                    _ => None,
+                };
+                let first_len = first.len() as u64;
+                let pending = if header.is_some() { None } else { Some(first) };
+                Ok(Source::Jsonl {
+                    input,
+                    header,
+                    pending,
+                    first_len,
+                })
+            }
+            Format::Tagged => Ok(Source::Tagged {
+                input,
+                id: file.id.clone(),
+                options: tagged.clone(),
+            }),
+        }
+    }
+
+    /// The name used in messages.
+    pub fn name(&self) -> &str {
+        match self {
+            Source::Strata { name, .. } => name,
+            Source::Jsonl { input, .. } | Source::Tagged { input, .. } => &input.name,
+        }
+    }
+
+    /// The schema the input declares before its documents.
+    pub fn declared_schema(&self) -> Schema {
+        match self {
+            Source::Strata { corpus, .. } => corpus.schema().clone(),
+            Source::Jsonl { header, .. } => header.clone().unwrap_or_default(),
+            Source::Tagged { .. } => Schema::default(),
+        }
+    }
+
+    /// Calls `f` for each document in order; returns the bytes read.
+    pub fn each(self, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+        match self {
+            Source::Strata { name, corpus } => {
+                for (i, doc) in corpus.iter().enumerate() {
+                    let doc = doc.and_then(|d| d.to_owned());
+                    f(Item {
+                        location: format!("{name}: document {i}"),
+                        doc: doc.map_err(|e| e.to_string()),
+                        warnings: Vec::new(),
+                    })?;
+                }
+                Ok(corpus.as_bytes().len() as u64)
+            }
+            Source::Jsonl {
+                input,
+                pending,
+                first_len,
+                ..
+            } => jsonl_each(input, pending, first_len, f),
+            Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
+        }
+    }
+}
+
+fn jsonl_each(
+    mut input: Input,
+    mut pending: Option<Vec<u8>>,
+    first_len: u64,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    // `open` read line 1: the header, or a document in `pending`.
+    let mut line_no = if pending.is_some() { 0 } else { 1 };
+    let mut bytes = if pending.is_some() { 0 } else { first_len };
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = match pending.take() {
+            Some(first) => {
+                buf = first;
+                buf.len()
+            }
+            None => input
+                .reader
+                .read_until(b'\n', &mut buf)
+                .with_context(|| format!("cannot read {}", input.name))?,
+        };
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        line_no += 1;
+        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let at = |col: u64| format!("{}:{line_no}:{col}", input.name);
+        let (location, doc) = match std::str::from_utf8(raw) {
+            Err(e) => {
+                let valid = &raw[..e.valid_up_to()];
+                let col = String::from_utf8_lossy(valid).chars().count() as u64 + 1;
+                let offset = bytes - n as u64 + e.valid_up_to() as u64;
+                let byte = raw[e.valid_up_to()];
+                (at(col), Err(format!("expected UTF-8, found the byte 0x{byte:02x} (byte offset {offset} of the file)")))
+            }
+            Ok(text) => match strata_jsonl::parse_line(text) {
+                Ok(Line::Document(doc)) => (at(1), Ok(doc)),
+                Ok(Line::Header(_)) => {
+                    (at(1), Err("expected a document, found a corpus header (only the first line may be one)".into()))
+                }
+                Err(e) => (at(e.column), Err(e.message)),
+            },
+        };
+        f(Item {
+            location,
+            doc,
+            warnings: Vec::new(),
+        })?;
+    }
+    Ok(bytes)
+}
+
+fn tagged_each(
+    input: Input,
+    id: &str,
+    options: &strata_tagged::Options,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    let name = input.name.clone();
+    let mut splitter = Splitter::new(input.reader);
+    let read = |s: Option<std::io::Result<Segment>>| {
+        s.transpose().with_context(|| format!("cannot read {name}"))
+    };
+    // A one-article file is named by its id; the articles of a stream get
+    // their position too, so one article must be read ahead.
+    let Some(first) = read(splitter.next())? else {
+        return Ok(0);
+    };
+    let second = read(splitter.next())?;
+    let single = second.is_none();
+    let mut bytes = 0;
+    let mut n = 0;
+    let mut emit = |seg: Segment| -> anyhow::Result<()> {
+        n += 1;
+        bytes += seg.bytes.len() as u64;
+        let doc_id = if single {
+            id.to_string()
+        } else {
+            format!("{id}.{n}")
+        };
+        let item = match strata_tagged::to_document(&doc_id, &seg, options) {
+            Ok((doc, warnings)) => Item {
+                location: format!("{name}:{}:1", seg.line),
+                doc: Ok(doc),
+                warnings: warnings
+                    .iter()
+                    .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
+                    .collect(),
+            },
+            Err(p) => Item {
+                location: format!("{name}:{}:{}", p.line, p.column),
+                doc: Err(p.message),
+                warnings: Vec::new(),
+            },
+        };
+        f(item)
+    };
+    emit(first)?;
+    if let Some(seg) = second {
+        emit(seg)?;
+    }
+    while let Some(seg) = read(splitter.next())? {
+        emit(seg)?;
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,156 @@
+//! Splitting a stream of tagged articles at header lines, without reading
+//! more than one article ahead.
+
+use std::io::{self, BufRead};
+
+use crate::header::{is_blank, parse_header};
+
+/// One article's bytes, exactly as they appear in the input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segment {
+    /// The bytes, line ends included; not yet checked to be UTF-8.
+    pub bytes: Vec<u8>,
+    /// 1-based line number of the first line in the input.
+    pub line: u64,
+    /// Byte offset of the first byte in the input.
+    pub offset: u64,
+}
+
+/// Splits a stream into [`Segment`]s: a new one starts at every header line,
+/// except that blank lines before the first header line stay with it.
+/// Concatenating the segments gives the input back, byte for byte.
+pub struct Splitter<R> {
+    rdr: R,
+    current: Segment,
+    has_content: bool,
+    next_line: u64,
+    next_offset: u64,
+    line: Vec<u8>,
+}
+
+impl<R: BufRead> Splitter<R> {
+    /// A splitter over `rdr`.
+    pub fn new(rdr: R) -> Splitter<R> {
+        Splitter {
+            rdr,
+            current: Segment {
+                bytes: Vec::new(),
+                line: 1,
+                offset: 0,
+            },
+            has_content: false,
+            next_line: 1,
+            next_offset: 0,
+            line: Vec::new(),
+        }
+    }
+}
+
+/// The line's content without its line end.
+fn content(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Whether a line starts an article. Cheap for the common case: a line
+/// without `date` in it cannot be a header.
+pub fn is_header_line(line: &[u8]) -> bool {
+    let line = content(line);
+    memchr::memmem::find(line, b"date").is_some()
+        && std::str::from_utf8(line)
+            .ok()
+            .and_then(parse_header)
+            .is_some()
+}
+
+fn is_blank_line(line: &[u8]) -> bool {
+    let line = content(line);
+    line.iter().all(|b| matches!(b, b' ' | b'\t'))
+        || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(is_blank))
+}
+
+impl<R: BufRead> Iterator for Splitter<R> {
+    type Item = io::Result<Segment>;
+
+    fn next(&mut self) -> Option<io::Result<Segment>> {
+        loop {
+            self.line.clear();
+            let n = match self.rdr.read_until(b'\n', &mut self.line) {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
+            if n == 0 {
+                if self.current.bytes.is_empty() {
+                    return None;
+                }
+                self.has_content = false;
+                let next = Segment {
+                    bytes: Vec::new(),
+                    line: self.next_line,
+                    offset: self.next_offset,
+                };
+                return Some(Ok(std::mem::replace(&mut self.current, next)));
+            }
+            let header = is_header_line(&self.line);
+            let done = if header && self.has_content {
+                let next = Segment {
+                    bytes: Vec::with_capacity(self.current.bytes.len()),
+                    line: self.next_line,
+                    offset: self.next_offset,
+                };
+                Some(std::mem::replace(&mut self.current, next))
+            } else {
+                None
+            };
+            self.has_content |= header || !is_blank_line(&self.line);
+            self.current.bytes.extend_from_slice(&self.line);
+            self.next_line += 1;
+            self.next_offset += n as u64;
+            if let Some(segment) = done {
+                return Some(Ok(segment));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &str) -> Vec<(String, u64, u64)> {
+        Splitter::new(input.as_bytes())
+            .map(|s| s.unwrap())
+            .map(|s| (String::from_utf8(s.bytes).unwrap(), s.line, s.offset))
+            .collect()
+    }
+
+    #[test]
+    fn streams_split_at_headers_and_lose_nothing() {
+        let input = "\n date 2025-04-11 One\n\nBody.\n\n date 2025-04-12 Two\nBody two.\n\ndate 2025-04-13 Three";
+        let parts = split(input);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(
+            parts[0],
+            ("\n date 2025-04-11 One\n\nBody.\n\n".into(), 1, 0)
+        );
+        assert_eq!(parts[1].1, 6);
+        assert_eq!(parts[2].0, "date 2025-04-13 Three");
+        assert_eq!(
+            parts.iter().map(|p| p.0.as_str()).collect::<String>(),
+            input
+        );
+    }
+
+    #[test]
+    fn text_before_the_first_header_is_its_own_article() {
+        let parts = split("Untagged title\nText.\ndate 2025-04-11 Tagged\n");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].0, "date 2025-04-11 Tagged\n");
+    }
+
+    #[test]
+    fn empty_input_has_no_segments() {
+        assert!(split("").is_empty());
+        assert_eq!(split("\n\n").len(), 1);
+    }
+}
