@@ -47,9 +47,7 @@ impl Format {
         if first == Some(&b'{') {
             return Ok(Format::Jsonl);
         }
-        let first_line = head
-            .split(|&b| b == b'\n')
-            .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+        let first_line = head.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace));
         if first_line.is_some_and(strata_tagged::is_header_line) {
             return Ok(Format::Tagged);
         }
@@ -79,10 +77,7 @@ impl Input {
             });
         }
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(Input {
-            name: path.display().to_string(),
-            reader: Box::new(BufReader::with_capacity(1 << 16, file)),
-        })
+        Ok(Input { name: path.display().to_string(), reader: Box::new(BufReader::with_capacity(1 << 16, file)) })
     }
 
     /// The first bytes, without consuming them.

@@ -21,13 +21,10 @@ impl Dest {
     /// Standard output for `-`, else a new file that appears on commit.
     pub fn create(path: &Path) -> anyhow::Result<Dest> {
         if path.as_os_str() == "-" {
-            return Ok(Dest::Stdout(BufWriter::with_capacity(
-                1 << 20,
-                io::stdout(),
-            )));
+            return Ok(Dest::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
         }
-        let file = AtomicFile::create(path)
-            .with_context(|| format!("cannot create a file beside {}", path.display()))?;
+        let file =
+            AtomicFile::create(path).with_context(|| format!("cannot create a file beside {}", path.display()))?;
         Ok(Dest::File(file))
     }
 
@@ -67,19 +64,9 @@ impl Write for Dest {
 /// so all outputs accept and reject the same documents.
 pub enum Sink {
     Strata(Writer<Dest>),
-    Jsonl {
-        dest: Dest,
-        check: Writer<io::Sink>,
-    },
-    Tagged {
-        dest: Dest,
-        check: Writer<io::Sink>,
-    },
-    Folder {
-        dir: PathBuf,
-        check: Writer<io::Sink>,
-        written: Vec<PathBuf>,
-    },
+    Jsonl { dest: Dest, check: Writer<io::Sink> },
+    Tagged { dest: Dest, check: Writer<io::Sink> },
+    Folder { dir: PathBuf, check: Writer<io::Sink>, written: Vec<PathBuf> },
 }
 
 impl Sink {
@@ -100,31 +87,18 @@ impl Sink {
             }
             std::fs::create_dir_all(output)
                 .with_context(|| format!("cannot create the folder {}", output.display()))?;
-            return Ok(Sink::Folder {
-                dir: output.to_path_buf(),
-                check: check()?,
-                written: Vec::new(),
-            });
+            return Ok(Sink::Folder { dir: output.to_path_buf(), check: check()?, written: Vec::new() });
         }
         let mut dest = Dest::create(output)?;
         Ok(match format {
             Format::Strata => Sink::Strata(builder.build(dest)?),
             Format::Jsonl => {
-                if !schema.fields.is_empty()
-                    || !schema.layers.is_empty()
-                    || !schema.corpus_metadata.is_empty()
-                {
+                if !schema.fields.is_empty() || !schema.layers.is_empty() || !schema.corpus_metadata.is_empty() {
                     writeln!(dest, "{}", strata_jsonl::header_line(schema))?;
                 }
-                Sink::Jsonl {
-                    dest,
-                    check: check()?,
-                }
+                Sink::Jsonl { dest, check: check()? }
             }
-            Format::Tagged => Sink::Tagged {
-                dest,
-                check: check()?,
-            },
+            Format::Tagged => Sink::Tagged { dest, check: check()? },
         })
     }
 
@@ -132,9 +106,7 @@ impl Sink {
     pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
         let checked = match self {
             Sink::Strata(w) => w.add(doc),
-            Sink::Jsonl { check, .. } | Sink::Tagged { check, .. } | Sink::Folder { check, .. } => {
-                check.add(doc)
-            }
+            Sink::Jsonl { check, .. } | Sink::Tagged { check, .. } | Sink::Folder { check, .. } => check.add(doc),
         };
         match checked {
             Ok(_) => {}
@@ -151,10 +123,7 @@ impl Sink {
             Sink::Tagged { dest, .. } => dest.write_all(doc.text.as_bytes()),
             Sink::Folder { dir, written, .. } => {
                 let Some(path) = file_for_id(dir, &doc.id) else {
-                    return Ok(Some(format!(
-                        "document {:?} rejected: its id cannot name a file",
-                        doc.id
-                    )));
+                    return Ok(Some(format!("document {:?} rejected: its id cannot name a file", doc.id)));
                 };
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;

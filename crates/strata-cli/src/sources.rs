@@ -35,32 +35,19 @@ pub fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<InputFile>> {
     let mut out = Vec::new();
     for path in inputs {
         if path.as_os_str() == "-" {
-            out.push(InputFile {
-                path: path.clone(),
-                id: "stdin".into(),
-            });
+            out.push(InputFile { path: path.clone(), id: "stdin".into() });
         } else if path.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files).with_context(|| format!("cannot list {}", path.display()))?;
             files.sort();
             for file in files {
                 let rel = file.strip_prefix(path).unwrap_or(&file).with_extension("");
-                let id = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let id = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                 out.push(InputFile { path: file, id });
             }
         } else {
-            let id = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            out.push(InputFile {
-                path: path.clone(),
-                id,
-            });
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            out.push(InputFile { path: path.clone(), id });
         }
     }
     Ok(out)
@@ -84,37 +71,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// An opened input.
 pub enum Source {
-    Strata {
-        name: String,
-        corpus: Box<strata_reader::Corpus>,
-    },
-    Jsonl {
-        input: Input,
-        header: Option<Schema>,
-        pending: Option<Vec<u8>>,
-        first_len: u64,
-    },
-    Tagged {
-        input: Input,
-        id: String,
-        options: strata_tagged::Options,
-    },
+    Strata { name: String, corpus: Box<strata_reader::Corpus> },
+    Jsonl { input: Input, header: Option<Schema>, pending: Option<Vec<u8>>, first_len: u64 },
+    Tagged { input: Input, id: String, options: strata_tagged::Options },
 }
 
 impl Source {
     /// Opens an input and reads what comes before its documents: the
     /// strata header, or a JSONL corpus header.
-    pub fn open(
-        file: &InputFile,
-        from: Option<Format>,
-        tagged: &strata_tagged::Options,
-    ) -> anyhow::Result<Source> {
+    pub fn open(file: &InputFile, from: Option<Format>, tagged: &strata_tagged::Options) -> anyhow::Result<Source> {
         let path = &file.path;
         let mut input = Input::open(path)?;
         let name = input.name.clone();
-        let head = input
-            .peek()
-            .with_context(|| format!("cannot read {name}"))?;
+        let head = input.peek().with_context(|| format!("cannot read {name}"))?;
         match Format::detect(path, head, from)? {
             Format::Strata => {
                 let corpus = if path.as_os_str() == "-" {
@@ -124,19 +93,13 @@ impl Source {
                     drop(input);
                     crate::cmd::open_corpus(path)?
                 };
-                Ok(Source::Strata {
-                    name,
-                    corpus: Box::new(corpus),
-                })
+                Ok(Source::Strata { name, corpus: Box::new(corpus) })
             }
             Format::Jsonl => {
                 // A header, when present, is the first line; otherwise the
                 // first line is a document like the others.
                 let mut first = Vec::new();
-                input
-                    .reader
-                    .read_until(b'\n', &mut first)
-                    .with_context(|| format!("cannot read {name}"))?;
+                input.reader.read_until(b'\n', &mut first).with_context(|| format!("cannot read {name}"))?;
                 let text = std::str::from_utf8(&first).unwrap_or_default();
                 let header = match strata_jsonl::parse_line(text.trim_end_matches(['\n', '\r'])) {
                     Ok(Line::Header(schema)) => Some(schema),
@@ -144,18 +107,9 @@ impl Source {
                 };
                 let first_len = first.len() as u64;
                 let pending = if header.is_some() { None } else { Some(first) };
-                Ok(Source::Jsonl {
-                    input,
-                    header,
-                    pending,
-                    first_len,
-                })
+                Ok(Source::Jsonl { input, header, pending, first_len })
             }
-            Format::Tagged => Ok(Source::Tagged {
-                input,
-                id: file.id.clone(),
-                options: tagged.clone(),
-            }),
+            Format::Tagged => Ok(Source::Tagged { input, id: file.id.clone(), options: tagged.clone() }),
         }
     }
 
@@ -190,12 +144,7 @@ impl Source {
                 }
                 Ok(corpus.as_bytes().len() as u64)
             }
-            Source::Jsonl {
-                input,
-                pending,
-                first_len,
-                ..
-            } => jsonl_each(input, pending, first_len, f),
+            Source::Jsonl { input, pending, first_len, .. } => jsonl_each(input, pending, first_len, f),
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
         }
     }
@@ -218,10 +167,7 @@ fn jsonl_each(
                 buf = first;
                 buf.len()
             }
-            None => input
-                .reader
-                .read_until(b'\n', &mut buf)
-                .with_context(|| format!("cannot read {}", input.name))?,
+            None => input.reader.read_until(b'\n', &mut buf).with_context(|| format!("cannot read {}", input.name))?,
         };
         if n == 0 {
             break;
@@ -240,7 +186,10 @@ fn jsonl_each(
                 let col = String::from_utf8_lossy(valid).chars().count() as u64 + 1;
                 let offset = bytes - n as u64 + e.valid_up_to() as u64;
                 let byte = raw[e.valid_up_to()];
-                (at(col), Err(format!("expected UTF-8, found the byte 0x{byte:02x} (byte offset {offset} of the file)")))
+                (
+                    at(col),
+                    Err(format!("expected UTF-8, found the byte 0x{byte:02x} (byte offset {offset} of the file)")),
+                )
             }
             Ok(text) => match strata_jsonl::parse_line(text) {
                 Ok(Line::Document(doc)) => (at(1), Ok(doc)),
@@ -250,11 +199,7 @@ fn jsonl_each(
                 Err(e) => (at(e.column), Err(e.message)),
             },
         };
-        f(Item {
-            location,
-            doc,
-            warnings: Vec::new(),
-        })?;
+        f(Item { location, doc, warnings: Vec::new() })?;
     }
     Ok(bytes)
 }
@@ -267,9 +212,7 @@ fn tagged_each(
 ) -> anyhow::Result<u64> {
     let name = input.name.clone();
     let mut splitter = Splitter::new(input.reader);
-    let read = |s: Option<std::io::Result<Segment>>| {
-        s.transpose().with_context(|| format!("cannot read {name}"))
-    };
+    let read = |s: Option<std::io::Result<Segment>>| s.transpose().with_context(|| format!("cannot read {name}"));
     // A one-article file is named by its id; the articles of a stream get
     // their position too, so one article must be read ahead.
     let Some(first) = read(splitter.next())? else {
@@ -282,11 +225,7 @@ fn tagged_each(
     let mut emit = |seg: Segment| -> anyhow::Result<()> {
         n += 1;
         bytes += seg.bytes.len() as u64;
-        let doc_id = if single {
-            id.to_string()
-        } else {
-            format!("{id}.{n}")
-        };
+        let doc_id = if single { id.to_string() } else { format!("{id}.{n}") };
         let item = match strata_tagged::to_document(&doc_id, &seg, options) {
             Ok((doc, warnings)) => Item {
                 location: format!("{name}:{}:1", seg.line),
@@ -296,11 +235,9 @@ fn tagged_each(
                     .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
                     .collect(),
             },
-            Err(p) => Item {
-                location: format!("{name}:{}:{}", p.line, p.column),
-                doc: Err(p.message),
-                warnings: Vec::new(),
-            },
+            Err(p) => {
+                Item { location: format!("{name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
+            }
         };
         f(item)
     };

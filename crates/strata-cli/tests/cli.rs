@@ -1,67 +1,9 @@
 //! End-to-end tests of the `strata` command line on the fixtures under
 //! `tests/data/` and `examples/`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    repo().join(rel)
-}
-
-/// Runs `strata` with these arguments in `dir`, feeding `stdin`.
-fn strata_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
-    cmd.args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    let mut child = cmd.spawn().expect("strata runs");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn strata(dir: &Path, args: &[&str]) -> Output {
-    strata_in(dir, args, None)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Asserts the exit status, printing both streams when it differs.
-macro_rules! assert_status {
-    ($out:expr, $code:expr) => {{
-        let out = &$out;
-        assert_eq!(
-            out.status.code(),
-            Some($code),
-            "\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-    }};
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::{files_in, fixture, strata, strata_in, text};
 
 #[test]
 fn jsonl_to_strata_and_back_is_lossless() {
@@ -74,19 +16,12 @@ fn jsonl_to_strata_and_back_is_lossless() {
     assert_status!(strata(d, &["convert", "a.jsonl", "-o", "b.strata"]), 0);
     assert_status!(strata(d, &["convert", "b.strata", "-o", "b.jsonl"]), 0);
     let a = std::fs::read(d.join("a.strata")).unwrap();
-    assert_eq!(
-        a,
-        std::fs::read(d.join("b.strata")).unwrap(),
-        "strata -> jsonl -> strata changed the file"
-    );
+    assert_eq!(a, std::fs::read(d.join("b.strata")).unwrap(), "strata -> jsonl -> strata changed the file");
     let jsonl = text(&std::fs::read(d.join("a.jsonl")).unwrap());
     assert_eq!(jsonl, text(&std::fs::read(d.join("b.jsonl")).unwrap()));
     // Apart from the header line the schema adds, the JSONL is the input.
     let (header, body) = jsonl.split_once('\n').unwrap();
-    assert!(
-        header.starts_with(r#"{"corpus":{"fields":[["date","date"]"#),
-        "{header}"
-    );
+    assert!(header.starts_with(r#"{"corpus":{"fields":[["date","date"]"#), "{header}");
     assert_eq!(body, std::fs::read_to_string(src).unwrap());
 }
 
@@ -97,21 +32,12 @@ fn compressed_output_reads_back_the_same() {
     let src = fixture("examples/news.jsonl");
     let src = src.to_str().unwrap();
     assert_status!(strata(d, &["convert", src, "-o", "plain.strata"]), 0);
-    assert_status!(
-        strata(d, &["convert", src, "-o", "z.strata", "--compress", "19"]),
-        0
-    );
+    assert_status!(strata(d, &["convert", src, "-o", "z.strata", "--compress", "19"]), 0);
     assert_status!(strata(d, &["validate", "z.strata"]), 0);
     let info = text(&strata(d, &["info", "z.strata"]).stdout);
     assert!(info.contains("zstd blocks"), "{info}");
-    assert_status!(
-        strata(d, &["convert", "z.strata", "-o", "plain2.strata"]),
-        0
-    );
-    assert_eq!(
-        std::fs::read(d.join("plain.strata")).unwrap(),
-        std::fs::read(d.join("plain2.strata")).unwrap()
-    );
+    assert_status!(strata(d, &["convert", "z.strata", "-o", "plain2.strata"]), 0);
+    assert_eq!(std::fs::read(d.join("plain.strata")).unwrap(), std::fs::read(d.join("plain2.strata")).unwrap());
     let bad = strata(d, &["convert", src, "-o", "x.strata", "--compress", "40"]);
     assert_status!(bad, 2);
 }
@@ -134,10 +60,7 @@ fn bad_documents_are_reported_with_their_position_and_skipped() {
         "strata: 1 input, 8 documents in, 2 written, 6 rejected",
     ];
     for (line, want) in err.lines().zip(expected) {
-        assert!(
-            line.starts_with(want),
-            "expected a line starting with\n  {want}\nfound\n  {line}\nin\n{err}"
-        );
+        assert!(line.starts_with(want), "expected a line starting with\n  {want}\nfound\n  {line}\nin\n{err}");
     }
     assert_eq!(err.lines().count(), expected.len(), "{err}");
     let info = text(&strata(d, &["info", "out.strata", "--json"]).stdout);
@@ -152,11 +75,7 @@ fn strict_stops_at_the_first_problem_and_writes_nothing() {
     std::fs::copy(fixture("tests/data/bad.jsonl"), d.join("bad.jsonl")).unwrap();
     let out = strata(d, &["convert", "bad.jsonl", "-o", "out.strata", "--strict"]);
     assert_status!(out, 2);
-    assert!(
-        text(&out.stderr).contains("bad.jsonl:2:24: expected value"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("bad.jsonl:2:24: expected value"), "{}", text(&out.stderr));
     assert_eq!(files_in(d), ["bad.jsonl"], "no output, no temporary file");
 }
 
@@ -166,10 +85,7 @@ fn a_failed_run_leaves_the_previous_output_alone() {
     let d = tmp.path();
     std::fs::write(d.join("out.strata"), b"previous").unwrap();
     std::fs::copy(fixture("tests/data/bad.jsonl"), d.join("bad.jsonl")).unwrap();
-    assert_status!(
-        strata(d, &["convert", "bad.jsonl", "-o", "out.strata", "--strict"]),
-        2
-    );
+    assert_status!(strata(d, &["convert", "bad.jsonl", "-o", "out.strata", "--strict"]), 2);
     assert_eq!(std::fs::read(d.join("out.strata")).unwrap(), b"previous");
     assert_eq!(files_in(d), ["bad.jsonl", "out.strata"]);
 }
@@ -179,30 +95,16 @@ fn stdin_and_stdout_work() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = std::fs::read(fixture("examples/news.jsonl")).unwrap();
-    let out = strata_in(
-        d,
-        &[
-            "convert", "-", "--from", "jsonl", "-o", "-", "--to", "strata", "-q",
-        ],
-        Some(&src),
-    );
+    let out = strata_in(d, &["convert", "-", "--from", "jsonl", "-o", "-", "--to", "strata", "-q"], Some(&src));
     assert_status!(out, 0);
     let strata_bytes = out.stdout;
-    let back = strata_in(
-        d,
-        &["convert", "-", "-o", "-", "--to", "jsonl", "-q"],
-        Some(&strata_bytes),
-    );
+    let back = strata_in(d, &["convert", "-", "-o", "-", "--to", "jsonl", "-q"], Some(&strata_bytes));
     assert_status!(back, 0);
     let jsonl = text(&back.stdout);
     assert_eq!(jsonl.split_once('\n').unwrap().1, text(&src));
     let usage = strata(d, &["convert", "x.jsonl", "-o", "-"]);
     assert_status!(usage, 2);
-    assert!(
-        text(&usage.stderr).contains("needs --to"),
-        "{}",
-        text(&usage.stderr)
-    );
+    assert!(text(&usage.stderr).contains("needs --to"), "{}", text(&usage.stderr));
 }
 
 #[test]
@@ -210,22 +112,13 @@ fn info_json_has_the_documented_keys() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = fixture("examples/news.jsonl");
-    assert_status!(
-        strata(
-            d,
-            &["convert", src.to_str().unwrap(), "-o", "n.strata", "-q"]
-        ),
-        0
-    );
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "-o", "n.strata", "-q"]), 0);
     let out = strata(d, &["info", "n.strata", "--json"]);
     assert_status!(out, 0);
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(v["documents"], 5);
     assert_eq!(v["text_bytes"], 687);
-    assert_eq!(
-        v["file_bytes"],
-        std::fs::metadata(d.join("n.strata")).unwrap().len()
-    );
+    assert_eq!(v["file_bytes"], std::fs::metadata(d.join("n.strata")).unwrap().len());
     assert_eq!(v["layers"]["entity"], 13);
     assert_eq!(v["layers"]["token"], 7);
     assert_eq!(v["relations"]["token"], 6);
@@ -241,13 +134,7 @@ fn validate_reports_damage_with_section_and_offset() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = fixture("examples/news.jsonl");
-    assert_status!(
-        strata(
-            d,
-            &["convert", src.to_str().unwrap(), "-o", "n.strata", "-q"]
-        ),
-        0
-    );
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "-o", "n.strata", "-q"]), 0);
     let ok = strata(d, &["validate", "n.strata"]);
     assert_status!(ok, 0);
     assert!(text(&ok.stdout).contains("valid"));
@@ -263,20 +150,12 @@ fn validate_reports_damage_with_section_and_offset() {
     let json = strata(d, &["validate", "flipped.strata", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&text(&json.stdout)).unwrap();
     assert_eq!(v["valid"], false);
-    assert!(v["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["section"] == "docs"));
+    assert!(v["problems"].as_array().unwrap().iter().any(|p| p["section"] == "docs"));
 
     std::fs::write(d.join("short.strata"), &bytes[..bytes.len() - 1]).unwrap();
     let short = strata(d, &["validate", "short.strata"]);
     assert_status!(short, 1);
-    assert!(
-        text(&short.stderr).contains("byte"),
-        "{}",
-        text(&short.stderr)
-    );
+    assert!(text(&short.stderr).contains("byte"), "{}", text(&short.stderr));
 
     let missing = strata(d, &["validate", "missing.strata"]);
     assert_status!(missing, 2);
@@ -287,49 +166,20 @@ fn no_flip_or_truncation_makes_a_command_panic() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let src = fixture("tests/data/bad.jsonl");
-    assert_status!(
-        strata(
-            d,
-            &[
-                "convert",
-                src.to_str().unwrap(),
-                "-o",
-                "s.strata",
-                "-q",
-                "--compress"
-            ]
-        ),
-        1
-    );
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "-o", "s.strata", "-q", "--compress"]), 1);
     let bytes = std::fs::read(d.join("s.strata")).unwrap();
     // Every 7th byte keeps the test quick; the format crate's tests flip all.
     for i in (0..bytes.len()).step_by(7) {
         let mut bad = bytes.clone();
         bad[i] ^= 0x55;
         std::fs::write(d.join("bad.strata"), &bad).unwrap();
-        for args in [
-            &["validate", "bad.strata"][..],
-            &["info", "bad.strata"],
-            &["dump", "bad.strata"],
-        ] {
+        for args in [&["validate", "bad.strata"][..], &["info", "bad.strata"], &["dump", "bad.strata"]] {
             let out = strata(d, args);
-            assert!(
-                matches!(out.status.code(), Some(0..=2)),
-                "{args:?} at byte {i}: {}",
-                text(&out.stderr)
-            );
-            assert!(
-                !text(&out.stderr).contains("panicked"),
-                "{args:?} at byte {i}: {}",
-                text(&out.stderr)
-            );
+            assert!(matches!(out.status.code(), Some(0..=2)), "{args:?} at byte {i}: {}", text(&out.stderr));
+            assert!(!text(&out.stderr).contains("panicked"), "{args:?} at byte {i}: {}", text(&out.stderr));
         }
         let out = strata(d, &["convert", "bad.strata", "-o", "out.jsonl", "-q"]);
-        assert!(
-            !text(&out.stderr).contains("panicked"),
-            "{}",
-            text(&out.stderr)
-        );
+        assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
     }
     for len in [0, 1, 16, 47, 48, bytes.len() / 2, bytes.len() - 1] {
         std::fs::write(d.join("cut.strata"), &bytes[..len]).unwrap();
@@ -345,29 +195,11 @@ fn unknown_formats_are_usage_errors() {
     std::fs::write(d.join("notes.dat"), "plain text").unwrap();
     let out = strata(d, &["convert", "notes.dat", "-o", "x.strata"]);
     assert_status!(out, 2);
-    assert!(
-        text(&out.stderr).contains("cannot tell the format of notes.dat"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("cannot tell the format of notes.dat"), "{}", text(&out.stderr));
     let out = strata(d, &["convert", "missing.jsonl", "-o", "x.strata"]);
     assert_status!(out, 2);
-    assert!(
-        text(&out.stderr).contains("cannot open missing.jsonl"),
-        "{}",
-        text(&out.stderr)
-    );
-    let out = strata(
-        d,
-        &[
-            "convert",
-            "notes.dat",
-            "--from",
-            "tagged",
-            "-o",
-            "x.unknown",
-        ],
-    );
+    assert!(text(&out.stderr).contains("cannot open missing.jsonl"), "{}", text(&out.stderr));
+    let out = strata(d, &["convert", "notes.dat", "--from", "tagged", "-o", "x.unknown"]);
     assert_status!(out, 2);
     assert_eq!(files_in(d), ["notes.dat"]);
 }
@@ -378,10 +210,7 @@ fn help_has_examples() {
     for cmd in ["convert", "info", "validate", "dump"] {
         let out = strata(tmp.path(), &[cmd, "--help"]);
         assert_status!(out, 0);
-        assert!(
-            text(&out.stdout).contains("Examples:"),
-            "{cmd} --help has no examples"
-        );
+        assert!(text(&out.stdout).contains("Examples:"), "{cmd} --help has no examples");
     }
 }
 
@@ -394,10 +223,7 @@ fn golden_vectors() {
     let d = tmp.path();
     let vectors = fixture("spec/vectors");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for (case, source, extra) in [
-        ("basic", "basic.jsonl", None),
-        ("compressed", "basic.jsonl", Some("--compress")),
-    ] {
+    for (case, source, extra) in [("basic", "basic.jsonl", None), ("compressed", "basic.jsonl", Some("--compress"))] {
         let src = vectors.join(source);
         let mut args = vec!["convert", src.to_str().unwrap(), "-o", "v.strata", "-q"];
         args.extend(extra);
@@ -412,13 +238,8 @@ fn golden_vectors() {
             std::fs::write(&golden_dump, &dump.stdout).unwrap();
             continue;
         }
-        let expected =
-            std::fs::read(&golden_bin).expect("golden file exists (UPDATE_GOLDEN=1 makes it)");
-        assert!(
-            made == expected,
-            "{case}: the writer no longer produces {}",
-            golden_bin.display()
-        );
+        let expected = std::fs::read(&golden_bin).expect("golden file exists (UPDATE_GOLDEN=1 makes it)");
+        assert!(made == expected, "{case}: the writer no longer produces {}", golden_bin.display());
         let expected_dump = text(&std::fs::read(&golden_dump).unwrap());
         assert_eq!(text(&dump.stdout), expected_dump, "{case}: dump differs");
         // The committed binary itself reads and validates.

@@ -2,14 +2,7 @@
 //! width-packed integer columns. Encoding appends to a `Vec<u8>`; decoding
 //! reads untrusted bytes and never panics.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::arithmetic_side_effects
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::arithmetic_side_effects))]
 
 use crate::error::{Error, Result};
 
@@ -142,12 +135,7 @@ pub(crate) struct ByteReader<'a> {
 
 impl<'a> ByteReader<'a> {
     pub(crate) fn new(data: &'a [u8], base: u64, section: &'static str) -> ByteReader<'a> {
-        ByteReader {
-            data,
-            pos: 0,
-            base,
-            section,
-        }
+        ByteReader { data, pos: 0, base, section }
     }
 
     /// The absolute offset of the next byte.
@@ -208,10 +196,7 @@ impl<'a> ByteReader<'a> {
         let n = self.varint()?;
         let left = self.data.len().saturating_sub(self.pos) as u64;
         if n.saturating_mul(min_bytes) > left {
-            return Err(self.corrupt_at(
-                at,
-                format!("count {n} does not fit in the {left} bytes left"),
-            ));
+            return Err(self.corrupt_at(at, format!("count {n} does not fit in the {left} bytes left")));
         }
         usize::try_from(n).map_err(|_| self.corrupt_at(at, "count exceeds the address space"))
     }
@@ -224,12 +209,8 @@ impl<'a> ByteReader<'a> {
     pub(crate) fn str(&mut self) -> Result<&'a str> {
         let at = self.offset();
         let b = self.str_bytes()?;
-        std::str::from_utf8(b).map_err(|e| {
-            self.corrupt_at(
-                at,
-                format!("invalid UTF-8 at byte {} of a string", e.valid_up_to()),
-            )
-        })
+        std::str::from_utf8(b)
+            .map_err(|e| self.corrupt_at(at, format!("invalid UTF-8 at byte {} of a string", e.valid_up_to())))
     }
 
     /// The bytes not read yet; reading ends.
@@ -242,9 +223,7 @@ impl<'a> ByteReader<'a> {
     /// `len` bytes at absolute offset `abs`, or nothing when out of range.
     pub(crate) fn slice_at(&self, abs: u64, len: usize) -> &'a [u8] {
         let start = usize::try_from(abs.saturating_sub(self.base)).unwrap_or(usize::MAX);
-        self.data
-            .get(start..start.saturating_add(len))
-            .unwrap_or(&[])
+        self.data.get(start..start.saturating_add(len)).unwrap_or(&[])
     }
 
     /// A packed column of `len` values. `min_width` 1 marks the columns
@@ -254,10 +233,9 @@ impl<'a> ByteReader<'a> {
         let at = self.offset();
         let width = self.u8()?;
         if !crate::layout::COLUMN_WIDTHS.contains(&width) || width < min_width {
-            return Err(self.corrupt_at(
-                at,
-                format!("column width {width} is not one of 1, 2, 4, 8 (or 0 where allowed)"),
-            ));
+            return Err(
+                self.corrupt_at(at, format!("column width {width} is not one of 1, 2, 4, 8 (or 0 where allowed)"))
+            );
         }
         let bytes = (len as u64).saturating_mul(u64::from(width));
         let data = self.take(bytes)?;
@@ -294,13 +272,9 @@ mod tests {
 
     #[test]
     fn columns_pick_the_narrowest_width() {
-        for (values, width) in [
-            (vec![0, 0], 0),
-            (vec![1, 255], 1),
-            (vec![256], 2),
-            (vec![70_000], 4),
-            (vec![u64::MAX, 3], 8),
-        ] {
+        for (values, width) in
+            [(vec![0, 0], 0), (vec![1, 255], 1), (vec![256], 2), (vec![70_000], 4), (vec![u64::MAX, 3], 8)]
+        {
             let mut buf = Vec::new();
             put_column(&mut buf, values.iter().copied());
             let mut r = ByteReader::new(&buf, 0, "test");
@@ -313,23 +287,12 @@ mod tests {
 
     #[test]
     fn bad_width_and_short_column_are_errors() {
-        let err = ByteReader::new(&[3, 0, 0, 0], 8, "docs")
-            .column(1, 0)
-            .unwrap_err();
+        let err = ByteReader::new(&[3, 0, 0, 0], 8, "docs").column(1, 0).unwrap_err();
         assert_eq!(err.offset(), Some(8));
         let err = ByteReader::new(&[0], 8, "docs").column(1, 1).unwrap_err();
         assert_eq!(err.offset(), Some(8));
-        let err = ByteReader::new(&[2, 0], 8, "docs")
-            .column(1, 0)
-            .unwrap_err();
-        assert!(matches!(
-            err.kind(),
-            crate::ErrorKind::Truncated {
-                offset: 9,
-                needed: 2,
-                ..
-            }
-        ));
+        let err = ByteReader::new(&[2, 0], 8, "docs").column(1, 0).unwrap_err();
+        assert!(matches!(err.kind(), crate::ErrorKind::Truncated { offset: 9, needed: 2, .. }));
     }
 
     #[test]

@@ -99,26 +99,15 @@ impl Error {
     }
 
     pub(crate) fn corrupt(section: &'static str, offset: u64, what: impl Into<String>) -> Error {
-        Error::from(ErrorKind::Corrupt {
-            section,
-            offset,
-            what: what.into(),
-        })
+        Error::from(ErrorKind::Corrupt { section, offset, what: what.into() })
     }
 
     pub(crate) fn truncated(section: &'static str, offset: u64, needed: u64) -> Error {
-        Error::from(ErrorKind::Truncated {
-            section,
-            offset,
-            needed,
-        })
+        Error::from(ErrorKind::Truncated { section, offset, needed })
     }
 
     pub(crate) fn invalid_document(id: &str, what: impl Into<String>) -> Error {
-        Error::from(ErrorKind::InvalidDocument {
-            id: id.to_string(),
-            what: what.into(),
-        })
+        Error::from(ErrorKind::InvalidDocument { id: id.to_string(), what: what.into() })
     }
 }
 
@@ -152,38 +141,24 @@ impl fmt::Display for Error {
                 "not a strata file: expected the strata magic at byte {offset}, found other bytes \
                  (a different file type, or a truncated strata file)"
             ),
-            ErrorKind::Version {
-                oldest,
-                newest,
-                got,
-            } => write!(
+            ErrorKind::Version { oldest, newest, got } => write!(
                 f,
                 "unsupported format version: expected {oldest} to {newest}, found {got} \
                  (upgrade strata to read newer files)"
             ),
-            ErrorKind::Truncated {
-                section,
-                offset,
-                needed,
-            } => write!(
+            ErrorKind::Truncated { section, offset, needed } => write!(
                 f,
                 "truncated {section} section: expected {needed} more bytes at byte {offset}, \
                  found the end"
             ),
-            ErrorKind::ChecksumMismatch {
-                section,
-                expected,
-                got,
-            } => write!(
+            ErrorKind::ChecksumMismatch { section, expected, got } => write!(
                 f,
                 "checksum mismatch in {section}: expected {expected:#010x}, found {got:#010x} \
                  (the file was damaged after it was written)"
             ),
-            ErrorKind::Corrupt {
-                section,
-                offset,
-                what,
-            } => write!(f, "corrupt {section} section at byte {offset}: {what}"),
+            ErrorKind::Corrupt { section, offset, what } => {
+                write!(f, "corrupt {section} section at byte {offset}: {what}")
+            }
             ErrorKind::InvalidDocument { id, what } => {
                 write!(f, "document {id:?} rejected: {what}")
             }

@@ -187,10 +187,7 @@ mod tests {
     fn struct_sizes_match_the_spec() {
         assert_eq!(std::mem::size_of::<Header>() as u64, HEADER_LEN);
         assert_eq!(std::mem::size_of::<Footer>() as u64, FOOTER_LEN);
-        assert_eq!(
-            std::mem::size_of::<SectionEntry>() as u64,
-            SECTION_ENTRY_LEN
-        );
+        assert_eq!(std::mem::size_of::<SectionEntry>() as u64, SECTION_ENTRY_LEN);
         assert_eq!(std::mem::size_of::<BlockEntry>() as u64, BLOCK_ENTRY_LEN);
         assert_eq!(std::mem::size_of::<IdEntry>() as u64, ID_ENTRY_LEN);
     }

@@ -51,12 +51,9 @@ mod write;
 
 pub use crate::bytes::Column;
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::model::{
-    AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value,
-};
+pub use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
 pub use crate::read::{
-    AttrRef, AttrValueRef, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo,
-    SpanRef, StrList, ValueRef,
+    AttrRef, AttrValueRef, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanRef, StrList, ValueRef,
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;

@@ -203,11 +203,7 @@ pub struct Span {
 impl Span {
     /// A continuous span without label or attributes.
     pub fn new(start: u64, end: u64) -> Span {
-        Span {
-            start,
-            end,
-            ..Span::default()
-        }
+        Span { start, end, ..Span::default() }
     }
 
     /// The same span with a label.
@@ -248,10 +244,7 @@ pub struct Layer {
 impl Layer {
     /// An empty layer with this name.
     pub fn new(name: impl Into<String>) -> Layer {
-        Layer {
-            name: name.into(),
-            ..Layer::default()
-        }
+        Layer { name: name.into(), ..Layer::default() }
     }
 }
 
@@ -272,11 +265,7 @@ pub struct Document {
 impl Document {
     /// A document with this id and text, without metadata or layers.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Document {
-        Document {
-            id: id.into(),
-            text: text.into(),
-            ..Document::default()
-        }
+        Document { id: id.into(), text: text.into(), ..Document::default() }
     }
 
     /// The layer of this name, if the document has it.
@@ -286,10 +275,7 @@ impl Document {
 
     /// The metadata value of this field, if the document has it.
     pub fn meta(&self, name: &str) -> Option<&Value> {
-        self.metadata
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        self.metadata.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 }
 
@@ -299,10 +285,7 @@ mod tests {
 
     #[test]
     fn dates_are_validated() {
-        assert_eq!(
-            Date::parse_iso("2025-04-11").unwrap().to_string(),
-            "2025-04-11"
-        );
+        assert_eq!(Date::parse_iso("2025-04-11").unwrap().to_string(), "2025-04-11");
         assert!(Date::parse_iso("2024-02-29").is_some());
         assert!(Date::parse_iso("2025-02-29").is_none());
         assert!(Date::parse_iso("2025-02-30").is_none());

@@ -1,14 +1,7 @@
 //! Decoding a strata file from untrusted bytes: `Corpus`, `Doc` and the
 //! borrowed views of layers, spans, attributes and relations.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::arithmetic_side_effects
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::arithmetic_side_effects))]
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -75,20 +68,14 @@ impl<'a> Strings<'a> {
         let ends = r.column(usize::try_from(entries).unwrap_or(usize::MAX), 0)?;
         let bytes_at = r.offset();
         let bytes = r.rest();
-        if ends.get(0) != Some(0)
-            || ends.get(ends.len().saturating_sub(1)) != Some(bytes.len() as u64)
-        {
+        if ends.get(0) != Some(0) || ends.get(ends.len().saturating_sub(1)) != Some(bytes.len() as u64) {
             return Err(Error::corrupt(
                 section,
                 bytes_at,
                 "string offsets do not start at 0 and end at the length of the string bytes",
             ));
         }
-        Ok(Strings {
-            ends,
-            bytes,
-            base: bytes_at,
-        })
+        Ok(Strings { ends, bytes, base: bytes_at })
     }
 
     /// Number of strings.
@@ -100,19 +87,13 @@ impl<'a> Strings<'a> {
     pub(crate) fn get(&self, id: u64) -> Result<&'a str> {
         let section = layout::section_name(layout::SECTION_STRINGS);
         let i = usize::try_from(id).unwrap_or(usize::MAX);
-        let (start, end) = match (
-            self.ends.get(i),
-            i.checked_add(1).and_then(|j| self.ends.get(j)),
-        ) {
+        let (start, end) = match (self.ends.get(i), i.checked_add(1).and_then(|j| self.ends.get(j))) {
             (Some(s), Some(e)) => (s, e),
             _ => {
                 return Err(Error::corrupt(
                     section,
                     self.base,
-                    format!(
-                        "string id {id} is past the {} strings of the dictionary",
-                        self.len()
-                    ),
+                    format!("string id {id} is past the {} strings of the dictionary", self.len()),
                 ))
             }
         };
@@ -121,19 +102,10 @@ impl<'a> Strings<'a> {
             .zip(usize::try_from(end).ok())
             .and_then(|(s, e)| self.bytes.get(s..e))
             .ok_or_else(|| {
-                Error::corrupt(
-                    section,
-                    self.base,
-                    format!("string {id} spans {start}..{end}, out of bounds"),
-                )
+                Error::corrupt(section, self.base, format!("string {id} spans {start}..{end}, out of bounds"))
             })?;
-        std::str::from_utf8(bytes).map_err(|_| {
-            Error::corrupt(
-                section,
-                self.base.saturating_add(start),
-                format!("string {id} is not UTF-8"),
-            )
-        })
+        std::str::from_utf8(bytes)
+            .map_err(|_| Error::corrupt(section, self.base.saturating_add(start), format!("string {id} is not UTF-8")))
     }
 }
 
@@ -174,9 +146,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         if len < min {
             return Err(Error::truncated(FILE, 0, min));
         }
-        let header = Header::read_from_prefix(bytes)
-            .map_err(|_| Error::truncated(FILE, 0, layout::HEADER_LEN))?
-            .0;
+        let header = Header::read_from_prefix(bytes).map_err(|_| Error::truncated(FILE, 0, layout::HEADER_LEN))?.0;
         if header.magic != layout::MAGIC {
             return Err(Error::from(ErrorKind::BadMagic { offset: 0 }));
         }
@@ -194,26 +164,16 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             }
         }
         if header.reserved.get() != 0 {
-            return Err(Error::corrupt(
-                FILE,
-                12,
-                "reserved header field is not zero",
-            ));
+            return Err(Error::corrupt(FILE, 12, "reserved header field is not zero"));
         }
         let footer_at = len.saturating_sub(layout::FOOTER_LEN);
-        let footer = Footer::read_from_suffix(bytes)
-            .map_err(|_| Error::truncated(FILE, footer_at, layout::FOOTER_LEN))?
-            .1;
+        let footer =
+            Footer::read_from_suffix(bytes).map_err(|_| Error::truncated(FILE, footer_at, layout::FOOTER_LEN))?.1;
         if footer.magic != layout::MAGIC {
-            return Err(Error::from(ErrorKind::BadMagic {
-                offset: len.saturating_sub(8),
-            }));
+            return Err(Error::from(ErrorKind::BadMagic { offset: len.saturating_sub(8) }));
         }
         if footer.file_len.get() != len {
-            let what = format!(
-                "the footer says the file is {} bytes; it is {len}",
-                footer.file_len.get()
-            );
+            let what = format!("the footer says the file is {} bytes; it is {len}", footer.file_len.get());
             return Err(if footer.file_len.get() > len {
                 Error::truncated(FILE, len, footer.file_len.get().saturating_sub(len))
             } else {
@@ -221,26 +181,22 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             });
         }
         let dir_at = footer.directory_offset.get();
-        let dir_len =
-            u64::from(footer.directory_len.get()).saturating_mul(layout::SECTION_ENTRY_LEN);
+        let dir_len = u64::from(footer.directory_len.get()).saturating_mul(layout::SECTION_ENTRY_LEN);
         if dir_at < layout::HEADER_LEN || dir_at.checked_add(dir_len) != Some(footer_at) {
             return Err(Error::corrupt(
                 FILE,
                 footer_at,
-                format!("the directory ({dir_len} bytes at {dir_at}) does not end where the footer starts ({footer_at})"),
+                format!(
+                    "the directory ({dir_len} bytes at {dir_at}) does not end where the footer starts ({footer_at})"
+                ),
             ));
         }
         let dir_bytes = usize::try_from(dir_at)
             .ok()
             .and_then(|at| bytes.get(at..usize::try_from(footer_at).ok()?))
             .ok_or_else(|| Error::truncated(FILE, dir_at, dir_len))?;
-        let entries = <[SectionEntry]>::ref_from_bytes(dir_bytes).map_err(|_| {
-            Error::corrupt(
-                FILE,
-                dir_at,
-                "directory length is not a whole number of entries",
-            )
-        })?;
+        let entries = <[SectionEntry]>::ref_from_bytes(dir_bytes)
+            .map_err(|_| Error::corrupt(FILE, dir_at, "directory length is not a whole number of entries"))?;
 
         let mut sections: Vec<SectionInfo> = Vec::with_capacity(entries.len().min(16));
         for (i, e) in entries.iter().enumerate() {
@@ -253,37 +209,18 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 crc: e.crc.get(),
             };
             if !(layout::SECTION_DOCS..=layout::SECTION_SCHEMA).contains(&info.kind) {
-                return Err(Error::corrupt(
-                    FILE,
-                    at,
-                    format!("unknown section kind {}", info.kind),
-                ));
+                return Err(Error::corrupt(FILE, at, format!("unknown section kind {}", info.kind)));
             }
             if sections.iter().any(|s| s.kind == info.kind) {
-                return Err(Error::corrupt(
-                    FILE,
-                    at,
-                    format!("two {} sections", info.name()),
-                ));
+                return Err(Error::corrupt(FILE, at, format!("two {} sections", info.name())));
             }
-            let allowed = if info.kind == layout::SECTION_DOCS {
-                layout::SECTION_FLAG_ZSTD
-            } else {
-                0
-            };
+            let allowed = if info.kind == layout::SECTION_DOCS { layout::SECTION_FLAG_ZSTD } else { 0 };
             if info.flags & !allowed != 0 || e.reserved.get() != 0 {
-                return Err(Error::corrupt(
-                    FILE,
-                    at,
-                    format!("unknown flags in the {} section entry", info.name()),
-                ));
+                return Err(Error::corrupt(FILE, at, format!("unknown flags in the {} section entry", info.name())));
             }
             if info.offset < layout::HEADER_LEN
                 || info.offset % layout::SECTION_ALIGN != 0
-                || info
-                    .offset
-                    .checked_add(info.len)
-                    .is_none_or(|end| end > dir_at)
+                || info.offset.checked_add(info.len).is_none_or(|end| end > dir_at)
             {
                 return Err(Error::corrupt(
                     FILE,
@@ -315,13 +252,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         }
         let find = |kind: u32| sections.iter().find(|s| s.kind == kind).copied();
         let need = |kind: u32| {
-            find(kind).ok_or_else(|| {
-                Error::corrupt(
-                    FILE,
-                    dir_at,
-                    format!("no {} section", layout::section_name(kind)),
-                )
-            })
+            find(kind).ok_or_else(|| Error::corrupt(FILE, dir_at, format!("no {} section", layout::section_name(kind))))
         };
         let docs = need(layout::SECTION_DOCS)?;
         let doc_index = need(layout::SECTION_DOC_INDEX)?;
@@ -339,39 +270,21 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         }
 
         if doc_index.len % 8 != 0 || doc_index.len < 8 {
-            return Err(Error::corrupt(
-                doc_index.name(),
-                doc_index.offset,
-                "length is not a positive multiple of 8",
-            ));
+            return Err(Error::corrupt(doc_index.name(), doc_index.offset, "length is not a positive multiple of 8"));
         }
         let doc_count = (doc_index.len / 8).saturating_sub(1);
         if Some(id_index.len) != doc_count.checked_mul(layout::ID_ENTRY_LEN) {
             return Err(Error::corrupt(
                 id_index.name(),
                 id_index.offset,
-                format!(
-                    "{} bytes do not hold one entry for each of {doc_count} documents",
-                    id_index.len
-                ),
+                format!("{} bytes do not hold one entry for each of {doc_count} documents", id_index.len),
             ));
         }
         let schema_bytes = bytes.get(schema_info.range()).unwrap_or(&[]);
         let schema = Schema::decode(schema_bytes, schema_info.offset)?;
 
-        let corpus = Corpus {
-            data,
-            version,
-            schema,
-            sections,
-            docs,
-            doc_index,
-            blocks,
-            id_index,
-            strings,
-            doc_count,
-            footer,
-        };
+        let corpus =
+            Corpus { data, version, schema, sections, docs, doc_index, blocks, id_index, strings, doc_count, footer };
         corpus.strings()?;
         // The record stream must start at 0 and end where the documents
         // section (or its last block) ends.
@@ -379,11 +292,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             None => docs.len,
             Some(b) => {
                 if b.len % layout::BLOCK_ENTRY_LEN != 0 || b.len < layout::BLOCK_ENTRY_LEN {
-                    return Err(Error::corrupt(
-                        b.name(),
-                        b.offset,
-                        "length is not a positive multiple of 16",
-                    ));
+                    return Err(Error::corrupt(b.name(), b.offset, "length is not a positive multiple of 16"));
                 }
                 let count = b.len / layout::BLOCK_ENTRY_LEN;
                 let last = corpus.block(count.saturating_sub(1))?;
@@ -391,11 +300,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 if last.frame_offset.get() != docs.len
                     || (count > 1 && (first.raw_offset.get() != 0 || first.frame_offset.get() != 0))
                 {
-                    return Err(Error::corrupt(
-                        b.name(),
-                        b.offset,
-                        "block index does not cover the documents section",
-                    ));
+                    return Err(Error::corrupt(b.name(), b.offset, "block index does not cover the documents section"));
                 }
                 last.raw_offset.get()
             }
@@ -466,9 +371,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     fn u64_at(&self, info: SectionInfo, index: u64) -> Result<u64> {
-        let at = index
-            .checked_mul(8)
-            .filter(|&at| at.saturating_add(8) <= info.len);
+        let at = index.checked_mul(8).filter(|&at| at.saturating_add(8) <= info.len);
         let abs = info.offset.saturating_add(index.saturating_mul(8));
         let bytes = at
             .and_then(|at| usize::try_from(at).ok())
@@ -484,27 +387,18 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     pub(crate) fn block(&self, k: u64) -> Result<BlockEntry> {
-        let info = self
-            .blocks
-            .ok_or_else(|| Error::corrupt(FILE, 0, "no blocks section"))?;
+        let info = self.blocks.ok_or_else(|| Error::corrupt(FILE, 0, "no blocks section"))?;
         let at = k.saturating_mul(layout::BLOCK_ENTRY_LEN);
         usize::try_from(at)
             .ok()
             .and_then(|at| self.section_bytes(info).get(at..))
             .and_then(|b| BlockEntry::read_from_prefix(b).ok())
             .map(|(e, _)| e)
-            .ok_or_else(|| {
-                Error::truncated(
-                    info.name(),
-                    info.offset.saturating_add(at),
-                    layout::BLOCK_ENTRY_LEN,
-                )
-            })
+            .ok_or_else(|| Error::truncated(info.name(), info.offset.saturating_add(at), layout::BLOCK_ENTRY_LEN))
     }
 
     pub(crate) fn block_count(&self) -> u64 {
-        self.blocks
-            .map_or(0, |b| (b.len / layout::BLOCK_ENTRY_LEN).saturating_sub(1))
+        self.blocks.map_or(0, |b| (b.len / layout::BLOCK_ENTRY_LEN).saturating_sub(1))
     }
 
     /// The block holding raw offset `raw`: the last block starting at or
@@ -533,38 +427,26 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             .ok()
             .zip(usize::try_from(next.frame_offset.get()).ok())
             .and_then(|(s, e)| self.section_bytes(self.docs).get(s..e))
-            .ok_or_else(|| {
-                Error::corrupt(
-                    name,
-                    self.docs.offset,
-                    format!("block {k} frame is out of bounds"),
-                )
-            })?;
+            .ok_or_else(|| Error::corrupt(name, self.docs.offset, format!("block {k} frame is out of bounds")))?;
         let abs = self.docs.offset.saturating_add(frame_at);
         let expected = next
             .raw_offset
             .get()
             .checked_sub(this.raw_offset.get())
             .ok_or_else(|| Error::corrupt(name, abs, format!("block {k} has a negative size")))?;
-        let mut out = Vec::with_capacity(
-            usize::try_from(expected.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0),
-        );
+        let mut out =
+            Vec::with_capacity(usize::try_from(expected.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0));
         let decoder = zstd::stream::read::Decoder::with_buffer(frame)
             .map_err(|e| Error::corrupt(name, abs, format!("block {k}: {e}")))?;
         decoder
             .take(expected.saturating_add(1))
             .read_to_end(&mut out)
-            .map_err(|e| {
-                Error::corrupt(name, abs, format!("block {k} does not decompress: {e}"))
-            })?;
+            .map_err(|e| Error::corrupt(name, abs, format!("block {k} does not decompress: {e}")))?;
         if out.len() as u64 != expected {
             return Err(Error::corrupt(
                 name,
                 abs,
-                format!(
-                    "block {k} decompresses to {} bytes; the index says {expected}",
-                    out.len()
-                ),
+                format!("block {k} decompresses to {} bytes; the index says {expected}", out.len()),
             ));
         }
         Ok((this.raw_offset.get(), out))
@@ -595,11 +477,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         self.doc_cached(i, &mut None)
     }
 
-    pub(crate) fn doc_cached(
-        &self,
-        i: u64,
-        cache: &mut Option<(u64, u64, Vec<u8>)>,
-    ) -> Result<Doc<'_>> {
+    pub(crate) fn doc_cached(&self, i: u64, cache: &mut Option<(u64, u64, Vec<u8>)>) -> Result<Doc<'_>> {
         if i >= self.doc_count {
             return Err(Error::from(ErrorKind::NotFound {
                 what: format!("document {i} (the corpus has {})", self.doc_count),
@@ -621,31 +499,14 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             let (raw, block) = self.decompress_block(k)?;
             *cache = Some((k, raw, block));
         }
-        let (_, block_raw, block) = cache
-            .as_ref()
-            .ok_or_else(|| Error::corrupt(DOCS, 0, "no block"))?;
-        let frame_abs = self
-            .docs
-            .offset
-            .saturating_add(self.block(k)?.frame_offset.get());
+        let (_, block_raw, block) = cache.as_ref().ok_or_else(|| Error::corrupt(DOCS, 0, "no block"))?;
+        let frame_abs = self.docs.offset.saturating_add(self.block(k)?.frame_offset.get());
         let record = start
             .checked_sub(*block_raw)
             .zip(end.checked_sub(*block_raw))
             .and_then(|(s, e)| block.get(usize::try_from(s).ok()?..usize::try_from(e).ok()?))
-            .ok_or_else(|| {
-                Error::corrupt(
-                    DOCS,
-                    frame_abs,
-                    format!("document {i} is not inside block {k}"),
-                )
-            })?;
-        Doc::parse(
-            i,
-            Cow::Owned(record.to_vec()),
-            frame_abs,
-            &self.schema,
-            strings,
-        )
+            .ok_or_else(|| Error::corrupt(DOCS, frame_abs, format!("document {i} is not inside block {k}")))?;
+        Doc::parse(i, Cow::Owned(record.to_vec()), frame_abs, &self.schema, strings)
     }
 
     /// The document with this id, found through the id index (a binary
@@ -657,12 +518,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         let entries = self.id_entries()?;
         let hash = layout::id_hash(id);
         let first = entries.partition_point(|e| e.hash.get() < hash);
-        for e in entries
-            .get(first..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|e| e.hash.get() == hash)
-        {
+        for e in entries.get(first..).unwrap_or(&[]).iter().take_while(|e| e.hash.get() == hash) {
             let doc = self.doc(e.doc.get())?;
             if doc.id() == id {
                 return Ok(Some(doc));
@@ -672,23 +528,14 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     pub(crate) fn id_entries(&self) -> Result<&[IdEntry]> {
-        <[IdEntry]>::ref_from_bytes(self.section_bytes(self.id_index)).map_err(|_| {
-            Error::corrupt(
-                self.id_index.name(),
-                self.id_index.offset,
-                "not a whole number of entries",
-            )
-        })
+        <[IdEntry]>::ref_from_bytes(self.section_bytes(self.id_index))
+            .map_err(|_| Error::corrupt(self.id_index.name(), self.id_index.offset, "not a whole number of entries"))
     }
 
     /// Every document in order. A compressed block is decompressed once for
     /// all the documents it holds.
     pub fn iter(&self) -> Docs<'_, D> {
-        Docs {
-            corpus: self,
-            next: 0,
-            cache: None,
-        }
+        Docs { corpus: self, next: 0, cache: None }
     }
 
     /// Checks the whole-file checksum and every section checksum.
@@ -703,20 +550,12 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         let got = crc32fast::hash(bytes.get(..footer_at).unwrap_or(&[]));
         let expected = self.footer.file_crc.get();
         if got != expected {
-            return Err(Error::from(ErrorKind::ChecksumMismatch {
-                section: FILE,
-                expected,
-                got,
-            }));
+            return Err(Error::from(ErrorKind::ChecksumMismatch { section: FILE, expected, got }));
         }
         for s in &self.sections {
             let got = crc32fast::hash(self.section_bytes(*s));
             if got != s.crc {
-                return Err(Error::from(ErrorKind::ChecksumMismatch {
-                    section: s.name(),
-                    expected: s.crc,
-                    got,
-                }));
+                return Err(Error::from(ErrorKind::ChecksumMismatch { section: s.name(), expected: s.crc, got }));
             }
         }
         Ok(())
@@ -744,8 +583,7 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left =
-            usize::try_from(self.corpus.len().saturating_sub(self.next)).unwrap_or(usize::MAX);
+        let left = usize::try_from(self.corpus.len().saturating_sub(self.next)).unwrap_or(usize::MAX);
         (left, Some(left))
     }
 }
@@ -761,11 +599,7 @@ struct ColumnAt {
 #[derive(Clone, Debug)]
 enum AttrAt {
     Str(ColumnAt),
-    Int {
-        present: Option<Range<usize>>,
-        base: i64,
-        values: ColumnAt,
-    },
+    Int { present: Option<Range<usize>>, base: i64, values: ColumnAt },
 }
 
 #[derive(Clone, Debug)]
@@ -819,9 +653,7 @@ impl<'a> Doc<'a> {
         let layers = {
             let data: &[u8] = &doc.record;
             let mut r = ByteReader::new(data, base, DOCS);
-            let pos = |r: &ByteReader<'_>| {
-                usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX)
-            };
+            let pos = |r: &ByteReader<'_>| usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX);
             let id_at = r.offset();
             let id = r.str_bytes()?;
             if std::str::from_utf8(id).is_err() || id.is_empty() {
@@ -836,14 +668,9 @@ impl<'a> Doc<'a> {
             for _ in 0..doc.meta_count {
                 let at = r.offset();
                 let f = r.varint()?;
-                let ty = usize::try_from(f)
-                    .ok()
-                    .and_then(|f| schema.fields.get(f))
-                    .map(|d| d.ty);
+                let ty = usize::try_from(f).ok().and_then(|f| schema.fields.get(f)).map(|d| d.ty);
                 let Some(ty) = ty.filter(|_| last_field.is_none_or(|l| l < f)) else {
-                    return Err(
-                        r.corrupt_at(at, format!("metadata field {f} is unknown or out of order"))
-                    );
+                    return Err(r.corrupt_at(at, format!("metadata field {f} is unknown or out of order")));
                 };
                 last_field = Some(f);
                 skip_value(&mut r, ty)?;
@@ -860,12 +687,7 @@ impl<'a> Doc<'a> {
                     return Err(r.corrupt_at(at, format!("layer {l} is unknown or out of order")));
                 };
                 last_layer = Some(l);
-                layers.push(parse_layer(
-                    &mut r,
-                    usize::try_from(l).unwrap_or(0),
-                    def,
-                    base,
-                )?);
+                layers.push(parse_layer(&mut r, usize::try_from(l).unwrap_or(0), def, base)?);
             }
             if !r.is_at_end() {
                 return Err(r.corrupt("bytes after the last layer of the record"));
@@ -902,9 +724,7 @@ impl<'a> Doc<'a> {
         std::str::from_utf8(bytes).map_err(|e| {
             Error::corrupt(
                 DOCS,
-                self.base
-                    .saturating_add(self.text.start as u64)
-                    .saturating_add(e.valid_up_to() as u64),
+                self.base.saturating_add(self.text.start as u64).saturating_add(e.valid_up_to() as u64),
                 format!("text of document {} is not UTF-8", self.index),
             )
         })
@@ -955,18 +775,12 @@ impl<'a> Doc<'a> {
     /// The layer of this name, if the document has spans in it.
     pub fn layer(&self, name: &str) -> Option<LayerRef<'_>> {
         let ix = self.schema.layer_index(name)?;
-        self.layers
-            .iter()
-            .find(|l| l.layer == ix)
-            .map(|at| LayerRef { doc: self, at })
+        self.layers.iter().find(|l| l.layer == ix).map(|at| LayerRef { doc: self, at })
     }
 
     fn column(&self, c: ColumnAt) -> Column<'_> {
         let bytes = c.len.saturating_mul(usize::from(c.width));
-        let data = self
-            .record
-            .get(c.at..c.at.saturating_add(bytes))
-            .unwrap_or(&[]);
+        let data = self.record.get(c.at..c.at.saturating_add(bytes)).unwrap_or(&[]);
         Column::from_parts(c.width, c.len, data)
     }
 
@@ -1033,15 +847,9 @@ fn skip_value(r: &mut ByteReader<'_>, ty: FieldType) -> Result<()> {
 
 fn column_at(r: &mut ByteReader<'_>, base: u64, len: usize, min_width: u8) -> Result<ColumnAt> {
     // The values start after the width byte.
-    let at = usize::try_from(r.offset().saturating_sub(base))
-        .unwrap_or(usize::MAX)
-        .saturating_add(1);
+    let at = usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX).saturating_add(1);
     let c = r.column(len, min_width)?;
-    Ok(ColumnAt {
-        at,
-        width: c.width(),
-        len,
-    })
+    Ok(ColumnAt { at, width: c.width(), len })
 }
 
 fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) -> Result<LayerAt> {
@@ -1061,11 +869,7 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
         1 => {
             let offsets = column_at(r, base, spans.saturating_add(1), 0)?;
             let m = r.count(1)?;
-            Some((
-                offsets,
-                column_at(r, base, m, 1)?,
-                column_at(r, base, m, 0)?,
-            ))
+            Some((offsets, column_at(r, base, m, 1)?, column_at(r, base, m, 0)?))
         }
         b => return Err(r.corrupt_at(frag_at, format!("fragment flag {b} is not 0 or 1"))),
     };
@@ -1075,18 +879,9 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
     for _ in 0..attr_count {
         let at = r.offset();
         let a = r.varint()?;
-        let ty = usize::try_from(a)
-            .ok()
-            .and_then(|a| def.attrs.get(a))
-            .map(|d| d.ty);
+        let ty = usize::try_from(a).ok().and_then(|a| def.attrs.get(a)).map(|d| d.ty);
         let Some(ty) = ty.filter(|_| last.is_none_or(|l| l < a)) else {
-            return Err(r.corrupt_at(
-                at,
-                format!(
-                    "attribute {a} of layer {:?} is unknown or out of order",
-                    def.name
-                ),
-            ));
+            return Err(r.corrupt_at(at, format!("attribute {a} of layer {:?} is unknown or out of order", def.name)));
         };
         last = Some(a);
         let attr = match ty {
@@ -1096,24 +891,15 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
                 let present = match r.u8()? {
                     0 => None,
                     1 => {
-                        let start =
-                            usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX);
+                        let start = usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX);
                         let n = spans.div_ceil(8);
                         r.take(n as u64)?;
                         Some(start..start.saturating_add(n))
                     }
-                    b => {
-                        return Err(
-                            r.corrupt_at(flag_at, format!("presence flag {b} is not 0 or 1"))
-                        )
-                    }
+                    b => return Err(r.corrupt_at(flag_at, format!("presence flag {b} is not 0 or 1"))),
                 };
                 let base_value = unzigzag(r.varint()?);
-                AttrAt::Int {
-                    present,
-                    base: base_value,
-                    values: column_at(r, base, spans, 0)?,
-                }
+                AttrAt::Int { present, base: base_value, values: column_at(r, base, spans, 0)? }
             }
         };
         attrs.push((usize::try_from(a).unwrap_or(0), attr));
@@ -1123,22 +909,9 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
         None
     } else {
         let from = column_at(r, base, rel_count, 1)?;
-        Some((
-            from,
-            column_at(r, base, rel_count, 0)?,
-            column_at(r, base, rel_count, 0)?,
-        ))
+        Some((from, column_at(r, base, rel_count, 0)?, column_at(r, base, rel_count, 0)?))
     };
-    Ok(LayerAt {
-        layer,
-        spans,
-        starts,
-        ends,
-        labels,
-        fragments,
-        attrs,
-        relations,
-    })
+    Ok(LayerAt { layer, spans, starts, ends, labels, fragments, attrs, relations })
 }
 
 /// Iterator over a document's metadata.
@@ -1178,10 +951,7 @@ impl<'d> MetaIter<'d> {
                 let at = r.offset();
                 let year = r.varint()?;
                 let md = r.take(2)?;
-                let (m, d) = (
-                    md.first().copied().unwrap_or(0),
-                    md.get(1).copied().unwrap_or(0),
-                );
+                let (m, d) = (md.first().copied().unwrap_or(0), md.get(1).copied().unwrap_or(0));
                 let date = u16::try_from(year)
                     .ok()
                     .and_then(|y| Date::new(y, m, d))
@@ -1197,11 +967,7 @@ impl<'d> MetaIter<'d> {
                     r.str()?;
                 }
                 let len = usize::try_from(r.offset().saturating_sub(at)).unwrap_or(0);
-                ValueRef::List(StrList {
-                    bytes: r.slice_at(at, len),
-                    left: n,
-                    base: at,
-                })
+                ValueRef::List(StrList { bytes: r.slice_at(at, len), left: n, base: at })
             }
         };
         Ok((def.name.as_str(), value))
@@ -1231,11 +997,7 @@ impl ValueRef<'_> {
             ValueRef::Date(d) => Value::Date(*d),
             ValueRef::Int(i) => Value::Int(*i),
             ValueRef::Str(s) => Value::Str(s.to_string()),
-            ValueRef::List(l) => Value::List(
-                l.clone()
-                    .map(|s| s.map(str::to_string))
-                    .collect::<Result<_>>()?,
-            ),
+            ValueRef::List(l) => Value::List(l.clone().map(|s| s.map(str::to_string)).collect::<Result<_>>()?),
         })
     }
 }
@@ -1300,11 +1062,7 @@ impl<'d> LayerRef<'d> {
 
     fn def(&self) -> &'d LayerDef {
         // `Doc::parse` checked the index against the schema.
-        self.doc
-            .schema
-            .layers
-            .get(self.at.layer)
-            .unwrap_or(&EMPTY_LAYER)
+        self.doc.schema.layers.get(self.at.layer).unwrap_or(&EMPTY_LAYER)
     }
 
     /// Number of spans.
@@ -1319,10 +1077,7 @@ impl<'d> LayerRef<'d> {
 
     /// The raw start and end columns, for the fastest scans.
     pub fn columns(&self) -> (Column<'d>, Column<'d>) {
-        (
-            self.doc.column(self.at.starts),
-            self.doc.column(self.at.ends),
-        )
+        (self.doc.column(self.at.starts), self.doc.column(self.at.ends))
     }
 
     /// Span `i`'s extent.
@@ -1334,9 +1089,7 @@ impl<'d> LayerRef<'d> {
     pub fn span(&self, i: usize) -> Result<SpanRef> {
         let (starts, ends) = self.columns();
         let (Some(start), Some(end)) = (starts.get(i), ends.get(i)) else {
-            return Err(Error::from(ErrorKind::NotFound {
-                what: format!("span {i} of layer {:?}", self.name()),
-            }));
+            return Err(Error::from(ErrorKind::NotFound { what: format!("span {i} of layer {:?}", self.name()) }));
         };
         if start > end || end > self.doc.text_len() {
             return Err(self.corrupt(format!("span {i} ({start}..{end}) is outside the text")));
@@ -1351,15 +1104,7 @@ impl<'d> LayerRef<'d> {
     }
 
     fn corrupt(&self, what: String) -> Error {
-        Error::corrupt(
-            DOCS,
-            self.doc.base,
-            format!(
-                "document {}, layer {:?}: {what}",
-                self.doc.index,
-                self.name()
-            ),
-        )
+        Error::corrupt(DOCS, self.doc.base, format!("document {}, layer {:?}: {what}", self.doc.index, self.name()))
     }
 
     /// The text span `i` covers (from its start to its end, gaps of a
@@ -1393,11 +1138,7 @@ impl<'d> LayerRef<'d> {
         let Some((offsets, starts, ends)) = self.at.fragments else {
             return Ok(Vec::new());
         };
-        let (offsets, starts, ends) = (
-            self.doc.column(offsets),
-            self.doc.column(starts),
-            self.doc.column(ends),
-        );
+        let (offsets, starts, ends) = (self.doc.column(offsets), self.doc.column(starts), self.doc.column(ends));
         let (Some(a), Some(b)) = (offsets.get(i), offsets.get(i.saturating_add(1))) else {
             return Err(self.corrupt(format!("no fragment entry for span {i}")));
         };
@@ -1418,11 +1159,7 @@ impl<'d> LayerRef<'d> {
     /// The attribute columns this layer has in this document, in schema order.
     pub fn attrs(&self) -> impl Iterator<Item = AttrRef<'d>> + 'd {
         let this = *self;
-        self.at.attrs.iter().map(move |(a, at)| AttrRef {
-            layer: this,
-            attr: *a,
-            at,
-        })
+        self.at.attrs.iter().map(move |(a, at)| AttrRef { layer: this, attr: *a, at })
     }
 
     /// The attribute column of this name, if any span here has it.
@@ -1443,19 +1180,11 @@ impl<'d> LayerRef<'d> {
     /// not in the dictionary.
     pub fn relation(&self, r: usize) -> Result<RelationRef<'d>> {
         let Some((from, to, labels)) = self.at.relations else {
-            return Err(Error::from(ErrorKind::NotFound {
-                what: format!("relation {r}"),
-            }));
+            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
         };
-        let (from, to, labels) = (
-            self.doc.column(from),
-            self.doc.column(to),
-            self.doc.column(labels),
-        );
+        let (from, to, labels) = (self.doc.column(from), self.doc.column(to), self.doc.column(labels));
         let (Some(f), Some(t)) = (from.get(r), to.get(r)) else {
-            return Err(Error::from(ErrorKind::NotFound {
-                what: format!("relation {r}"),
-            }));
+            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
         };
         let n = self.len() as u64;
         if f >= n || t >= n {
@@ -1465,11 +1194,7 @@ impl<'d> LayerRef<'d> {
             None | Some(0) => None,
             Some(code) => Some(self.doc.strings.get(code.saturating_sub(1))?),
         };
-        Ok(RelationRef {
-            from: f as usize,
-            to: t as usize,
-            label,
-        })
+        Ok(RelationRef { from: f as usize, to: t as usize, label })
     }
 
     /// Every relation in order.
@@ -1479,12 +1204,7 @@ impl<'d> LayerRef<'d> {
     }
 }
 
-static EMPTY_LAYER: LayerDef = LayerDef {
-    name: String::new(),
-    attrs: Vec::new(),
-    spans: 0,
-    relations: 0,
-};
+static EMPTY_LAYER: LayerDef = LayerDef { name: String::new(), attrs: Vec::new(), spans: 0, relations: 0 };
 
 /// A borrowed attribute value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1516,11 +1236,7 @@ pub struct AttrRef<'d> {
 impl<'d> AttrRef<'d> {
     /// The attribute name.
     pub fn name(&self) -> &'d str {
-        self.layer
-            .def()
-            .attrs
-            .get(self.attr)
-            .map_or("", |a| a.name.as_str())
+        self.layer.def().attrs.get(self.attr).map_or("", |a| a.name.as_str())
     }
 
     /// The attribute type.
@@ -1541,31 +1257,16 @@ impl<'d> AttrRef<'d> {
         match self.at {
             AttrAt::Str(c) => match doc.column(*c).get(i) {
                 None | Some(0) => Ok(None),
-                Some(code) => doc
-                    .strings
-                    .get(code.saturating_sub(1))
-                    .map(|s| Some(AttrValueRef::Str(s))),
+                Some(code) => doc.strings.get(code.saturating_sub(1)).map(|s| Some(AttrValueRef::Str(s))),
             },
-            AttrAt::Int {
-                present,
-                base,
-                values,
-            } => {
+            AttrAt::Int { present, base, values } => {
                 if let Some(bits) = present {
-                    let byte = doc
-                        .record
-                        .get(bits.clone())
-                        .and_then(|b| b.get(i / 8))
-                        .copied()
-                        .unwrap_or(0);
+                    let byte = doc.record.get(bits.clone()).and_then(|b| b.get(i / 8)).copied().unwrap_or(0);
                     if byte & (1 << (i % 8)) == 0 {
                         return Ok(None);
                     }
                 }
-                Ok(doc
-                    .column(*values)
-                    .get(i)
-                    .map(|d| AttrValueRef::Int(base.wrapping_add(d as i64))))
+                Ok(doc.column(*values).get(i).map(|d| AttrValueRef::Int(base.wrapping_add(d as i64))))
             }
         }
     }

@@ -73,30 +73,18 @@ impl Schema {
     /// Encodes the schema section.
     pub(crate) fn encode(&self) -> Vec<u8> {
         let wire = SchemaWire {
-            fields: self
-                .fields
-                .iter()
-                .map(|f| (f.name.as_str(), field_code(f.ty)))
-                .collect(),
+            fields: self.fields.iter().map(|f| (f.name.as_str(), field_code(f.ty))).collect(),
             layers: self
                 .layers
                 .iter()
                 .map(|l| LayerWire {
                     name: &l.name,
-                    attrs: l
-                        .attrs
-                        .iter()
-                        .map(|a| (a.name.as_str(), attr_code(a.ty)))
-                        .collect(),
+                    attrs: l.attrs.iter().map(|a| (a.name.as_str(), attr_code(a.ty))).collect(),
                     spans: l.spans,
                     relations: l.relations,
                 })
                 .collect(),
-            metadata: self
-                .corpus_metadata
-                .iter()
-                .map(|(k, v)| (k.as_str(), ValueWire::from(v)))
-                .collect(),
+            metadata: self.corpus_metadata.iter().map(|(k, v)| (k.as_str(), ValueWire::from(v))).collect(),
             text_bytes: self.text_bytes,
         };
         // Encoding into a Vec cannot fail: every type here is serializable.
@@ -118,54 +106,35 @@ impl Schema {
             return Err(Error::corrupt(
                 section,
                 base.saturating_add(used as u64),
-                format!(
-                    "{} bytes after the schema",
-                    bytes.len().saturating_sub(used)
-                ),
+                format!("{} bytes after the schema", bytes.len().saturating_sub(used)),
             ));
         }
         let bad = |what: String| Error::corrupt(section, base, what);
-        let mut schema = Schema {
-            text_bytes: wire.text_bytes,
-            ..Schema::default()
-        };
+        let mut schema = Schema { text_bytes: wire.text_bytes, ..Schema::default() };
         for (name, code) in wire.fields {
             let ty = field_type(code).ok_or_else(|| bad(format!("field type code {code}")))?;
             if schema.field_index(name).is_some() {
                 return Err(bad(format!("field {name:?} declared twice")));
             }
-            schema.fields.push(FieldDef {
-                name: name.to_string(),
-                ty,
-            });
+            schema.fields.push(FieldDef { name: name.to_string(), ty });
         }
         for l in wire.layers {
             if schema.layer_index(l.name).is_some() {
                 return Err(bad(format!("layer {:?} declared twice", l.name)));
             }
-            let mut def = LayerDef {
-                name: l.name.to_string(),
-                attrs: Vec::new(),
-                spans: l.spans,
-                relations: l.relations,
-            };
+            let mut def =
+                LayerDef { name: l.name.to_string(), attrs: Vec::new(), spans: l.spans, relations: l.relations };
             for (name, code) in l.attrs {
-                let ty =
-                    attr_type(code).ok_or_else(|| bad(format!("attribute type code {code}")))?;
+                let ty = attr_type(code).ok_or_else(|| bad(format!("attribute type code {code}")))?;
                 if def.attr_index(name).is_some() {
                     return Err(bad(format!("attribute {name:?} declared twice")));
                 }
-                def.attrs.push(AttrDef {
-                    name: name.to_string(),
-                    ty,
-                });
+                def.attrs.push(AttrDef { name: name.to_string(), ty });
             }
             schema.layers.push(def);
         }
         for (name, v) in wire.metadata {
-            let value = v
-                .to_value()
-                .ok_or_else(|| bad(format!("invalid date in {name:?}")))?;
+            let value = v.to_value().ok_or_else(|| bad(format!("invalid date in {name:?}")))?;
             schema.corpus_metadata.push((name.to_string(), value));
         }
         Ok(schema)
@@ -265,30 +234,18 @@ mod tests {
     fn sample() -> Schema {
         Schema {
             fields: vec![
-                FieldDef {
-                    name: "date".into(),
-                    ty: FieldType::Date,
-                },
-                FieldDef {
-                    name: "topics".into(),
-                    ty: FieldType::List,
-                },
+                FieldDef { name: "date".into(), ty: FieldType::Date },
+                FieldDef { name: "topics".into(), ty: FieldType::List },
             ],
             layers: vec![LayerDef {
                 name: "token".into(),
-                attrs: vec![AttrDef {
-                    name: "upos".into(),
-                    ty: AttrType::Str,
-                }],
+                attrs: vec![AttrDef { name: "upos".into(), ty: AttrType::Str }],
                 spans: 7,
                 relations: 2,
             }],
             corpus_metadata: vec![
                 ("source".into(), Value::Str("EWT".into())),
-                (
-                    "released".into(),
-                    Value::Date(Date::new(2025, 5, 15).unwrap()),
-                ),
+                ("released".into(), Value::Date(Date::new(2025, 5, 15).unwrap())),
                 ("n".into(), Value::Int(-4)),
                 ("tags".into(), Value::List(vec!["a".into(), "β".into()])),
             ],

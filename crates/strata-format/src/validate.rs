@@ -1,13 +1,6 @@
 //! Full validation: every checksum and every structural invariant.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::arithmetic_side_effects
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::arithmetic_side_effects))]
 
 use crate::error::{Error, ErrorKind};
 use crate::layout;
@@ -49,24 +42,14 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         let footer_at = bytes.len().saturating_sub(layout::FOOTER_LEN as usize);
         let got = crc32fast::hash(bytes.get(..footer_at).unwrap_or(&[]));
         if got != self.file_crc() {
-            push(Error::from(ErrorKind::ChecksumMismatch {
-                section: "file",
-                expected: self.file_crc(),
-                got,
-            }));
+            push(Error::from(ErrorKind::ChecksumMismatch { section: "file", expected: self.file_crc(), got }));
         }
         for s in self.sections() {
             let start = s.offset as usize;
-            let data = bytes
-                .get(start..start.saturating_add(s.len as usize))
-                .unwrap_or(&[]);
+            let data = bytes.get(start..start.saturating_add(s.len as usize)).unwrap_or(&[]);
             let got = crc32fast::hash(data);
             if got != s.crc {
-                push(Error::from(ErrorKind::ChecksumMismatch {
-                    section: s.name(),
-                    expected: s.crc,
-                    got,
-                }));
+                push(Error::from(ErrorKind::ChecksumMismatch { section: s.name(), expected: s.crc, got }));
             }
         }
     }
@@ -109,17 +92,10 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 }
             }
         }
-        let schema_at = self
-            .sections()
-            .iter()
-            .find(|s| s.kind == layout::SECTION_SCHEMA)
-            .map_or(0, |s| s.offset);
+        let schema_at = self.sections().iter().find(|s| s.kind == layout::SECTION_SCHEMA).map_or(0, |s| s.offset);
         let total = |what: String| Error::corrupt("schema", schema_at, what);
         if text_bytes != schema.text_bytes {
-            push(total(format!(
-                "the schema counts {} text bytes; the documents hold {text_bytes}",
-                schema.text_bytes
-            )));
+            push(total(format!("the schema counts {} text bytes; the documents hold {text_bytes}", schema.text_bytes)));
         }
         for (l, def) in schema.layers.iter().enumerate() {
             let (s, r) = (spans.get(l).copied(), relations.get(l).copied());
@@ -141,11 +117,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             Ok(e) => e,
             Err(e) => return push(e),
         };
-        let info = self
-            .sections()
-            .iter()
-            .find(|s| s.kind == layout::SECTION_ID_INDEX)
-            .copied();
+        let info = self.sections().iter().find(|s| s.kind == layout::SECTION_ID_INDEX).copied();
         let base = info.map_or(0, |s| s.offset);
         let at = |k: usize| base.saturating_add((k as u64).saturating_mul(layout::ID_ENTRY_LEN));
         let mut seen = vec![false; entries.len()];
@@ -153,25 +125,13 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         for (k, e) in entries.iter().enumerate() {
             let key = (e.hash.get(), e.doc.get());
             if previous.is_some_and(|p| p >= key) {
-                push(Error::corrupt(
-                    "id_index",
-                    at(k),
-                    "entries are not sorted by hash and document",
-                ));
+                push(Error::corrupt("id_index", at(k), "entries are not sorted by hash and document"));
             }
             previous = Some(key);
             let slot = usize::try_from(key.1).ok().and_then(|d| seen.get_mut(d));
             match slot {
-                None => push(Error::corrupt(
-                    "id_index",
-                    at(k),
-                    format!("document {} does not exist", key.1),
-                )),
-                Some(true) => push(Error::corrupt(
-                    "id_index",
-                    at(k),
-                    format!("document {} listed twice", key.1),
-                )),
+                None => push(Error::corrupt("id_index", at(k), format!("document {} does not exist", key.1))),
+                Some(true) => push(Error::corrupt("id_index", at(k), format!("document {} listed twice", key.1))),
                 Some(slot) => {
                     *slot = true;
                     if let Ok(doc) = self.doc(key.1) {
@@ -179,11 +139,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                             push(Error::corrupt(
                                 "id_index",
                                 at(k),
-                                format!(
-                                    "hash of document {} is not the hash of its id {:?}",
-                                    key.1,
-                                    doc.id()
-                                ),
+                                format!("hash of document {} is not the hash of its id {:?}", key.1, doc.id()),
                             ));
                         }
                     }
@@ -209,12 +165,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                             push(Error::corrupt(
                                 "id_index",
                                 at(run_start),
-                                format!(
-                                    "documents {} and {} share the id {:?}",
-                                    p.index(),
-                                    q.index(),
-                                    p.id()
-                                ),
+                                format!("documents {} and {} share the id {:?}", p.index(), q.index(), p.id()),
                             ));
                         }
                     }

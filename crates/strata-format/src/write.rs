@@ -42,11 +42,7 @@ impl Default for WriterBuilder {
 impl WriterBuilder {
     /// An uncompressed writer with an empty schema.
     pub fn new() -> WriterBuilder {
-        WriterBuilder {
-            compression: None,
-            block_size: DEFAULT_BLOCK_SIZE,
-            schema: Schema::default(),
-        }
+        WriterBuilder { compression: None, block_size: DEFAULT_BLOCK_SIZE, schema: Schema::default() }
     }
 
     /// Stores document records in zstd blocks at this level (1 to 22), or
@@ -75,10 +71,7 @@ impl WriterBuilder {
     /// # Errors
     /// When writing the header fails, or the schema declares a name twice.
     pub fn build<W: Write>(&self, wtr: W) -> Result<Writer<W>> {
-        let mut schema = Schema {
-            corpus_metadata: self.schema.corpus_metadata.clone(),
-            ..Schema::default()
-        };
+        let mut schema = Schema { corpus_metadata: self.schema.corpus_metadata.clone(), ..Schema::default() };
         let mut field_ix = HashMap::new();
         for f in &self.schema.fields {
             declare_field(&mut schema, &mut field_ix, &f.name, f.ty)?;
@@ -107,11 +100,7 @@ impl WriterBuilder {
             sections: Vec::new(),
             failed: false,
         };
-        let header = Header {
-            magic: layout::MAGIC,
-            version: layout::FORMAT_VERSION.into(),
-            reserved: 0.into(),
-        };
+        let header = Header { magic: layout::MAGIC, version: layout::FORMAT_VERSION.into(), reserved: 0.into() };
         w.wtr.write_all(header.as_bytes())?;
         w.docs_start = w.wtr.pos;
         Ok(w)
@@ -187,12 +176,7 @@ impl<W: Write> Writer<W> {
 
     /// Sets a corpus metadata value, replacing an earlier one of that name.
     pub fn set_corpus_metadata(&mut self, name: &str, value: Value) {
-        match self
-            .schema
-            .corpus_metadata
-            .iter_mut()
-            .find(|(n, _)| n == name)
-        {
+        match self.schema.corpus_metadata.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = value,
             None => self.schema.corpus_metadata.push((name.to_string(), value)),
         }
@@ -271,8 +255,7 @@ impl<W: Write> Writer<W> {
             let schema_layer = self.layer_ix.get(name).map(|&ix| &self.schema.layers[ix]);
             let mut new_attrs: HashMap<&str, AttrType> = HashMap::new();
             for (s, span) in layer.spans.iter().enumerate() {
-                let pieces =
-                    std::iter::once((span.start, span.end)).chain(span.fragments.iter().copied());
+                let pieces = std::iter::once((span.start, span.end)).chain(span.fragments.iter().copied());
                 for (start, end) in pieces {
                     if start > end || !on_boundary(start) || !on_boundary(end) {
                         return bad(format!(
@@ -282,9 +265,7 @@ impl<W: Write> Writer<W> {
                     }
                 }
                 if span.fragments.len() == 1 {
-                    return bad(format!(
-                        "span {s} of layer {name:?} has one fragment; a continuous span has none"
-                    ));
+                    return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
                 }
                 for (a, (attr, value)) in span.attrs.iter().enumerate() {
                     if span.attrs[..a].iter().any(|(n, _)| n == attr) {
@@ -342,13 +323,7 @@ impl<W: Write> Writer<W> {
         let mut meta: Vec<(usize, &Value)> = Vec::with_capacity(doc.metadata.len());
         for (name, value) in &doc.metadata {
             // `check` made sure the types agree, so this cannot fail.
-            let ix = declare_field(
-                &mut self.schema,
-                &mut self.field_ix,
-                name,
-                value.field_type(),
-            )
-            .unwrap_or_default();
+            let ix = declare_field(&mut self.schema, &mut self.field_ix, name, value.field_type()).unwrap_or_default();
             meta.push((ix, value));
         }
         meta.sort_by_key(|&(ix, _)| ix);
@@ -374,8 +349,7 @@ impl<W: Write> Writer<W> {
 
         let mut layers: Vec<(usize, &Layer)> = Vec::new();
         for layer in doc.layers.iter().filter(|l| !l.spans.is_empty()) {
-            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[])
-                .unwrap_or_default();
+            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
             layers.push((ix, layer));
         }
         layers.sort_by_key(|&(ix, _)| ix);
@@ -391,10 +365,7 @@ impl<W: Write> Writer<W> {
         put_varint(out, spans.len() as u64);
         put_column_min(out, spans.iter().map(|s| s.start), 1);
         put_column(out, spans.iter().map(|s| s.end));
-        let labels: Vec<u64> = spans
-            .iter()
-            .map(|s| self.label_code(s.label.as_deref()))
-            .collect();
+        let labels: Vec<u64> = spans.iter().map(|s| self.label_code(s.label.as_deref())).collect();
         put_column(out, labels.iter().copied());
 
         if spans.iter().any(|s| !s.fragments.is_empty()) {
@@ -421,16 +392,10 @@ impl<W: Write> Writer<W> {
         let mut cells: Vec<(usize, usize, &AttrValue)> = Vec::new();
         for (s, span) in spans.iter().enumerate() {
             for (name, value) in &span.attrs {
-                let def = [AttrDef {
-                    name: name.clone(),
-                    ty: value.attr_type(),
-                }];
+                let def = [AttrDef { name: name.clone(), ty: value.attr_type() }];
                 let layer_ix =
-                    declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &def)
-                        .unwrap_or_default();
-                let a = self.schema.layers[layer_ix]
-                    .attr_index(name)
-                    .unwrap_or_default();
+                    declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &def).unwrap_or_default();
+                let a = self.schema.layers[layer_ix].attr_index(name).unwrap_or_default();
                 if !used.contains(&a) {
                     used.push(a);
                 }
@@ -474,12 +439,7 @@ impl<W: Write> Writer<W> {
                     }
                     let base = values.iter().flatten().copied().min().unwrap_or(0);
                     put_varint(out, zigzag(base));
-                    put_column(
-                        out,
-                        values
-                            .iter()
-                            .map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))),
-                    );
+                    put_column(out, values.iter().map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))));
                 }
             }
         }
@@ -489,10 +449,7 @@ impl<W: Write> Writer<W> {
         if !rels.is_empty() {
             put_column_min(out, rels.iter().map(|r| r.from), 1);
             put_column(out, rels.iter().map(|r| r.to));
-            let labels: Vec<u64> = rels
-                .iter()
-                .map(|r| self.label_code(r.label.as_deref()))
-                .collect();
+            let labels: Vec<u64> = rels.iter().map(|r| self.label_code(r.label.as_deref())).collect();
             put_column(out, labels.iter().copied());
         }
         let def = &mut self.schema.layers[ix];
@@ -507,8 +464,7 @@ impl<W: Write> Writer<W> {
             None => self.put_section_bytes(record),
             Some(_) => {
                 if self.block.is_empty() {
-                    self.blocks
-                        .push((self.doc_offsets[self.doc_offsets.len() - 1], 0));
+                    self.blocks.push((self.doc_offsets[self.doc_offsets.len() - 1], 0));
                 }
                 self.block.extend_from_slice(record);
                 if self.block.len() >= self.block_size {
@@ -574,11 +530,7 @@ impl<W: Write> Writer<W> {
             ))));
         }
         self.close_block()?;
-        let flags = if self.compression.is_some() {
-            layout::SECTION_FLAG_ZSTD
-        } else {
-            0
-        };
+        let flags = if self.compression.is_some() { layout::SECTION_FLAG_ZSTD } else { 0 };
         let docs_start = self.docs_start;
         let docs_len = self.wtr.pos - docs_start;
         self.end_section(layout::SECTION_DOCS, flags, docs_start)?;
@@ -595,10 +547,7 @@ impl<W: Write> Writer<W> {
             let blocks = std::mem::take(&mut self.blocks);
             self.section(layout::SECTION_BLOCKS, |w| {
                 for (raw, frame) in blocks.into_iter().chain([(raw_len, docs_len)]) {
-                    let entry = BlockEntry {
-                        raw_offset: raw.into(),
-                        frame_offset: frame.into(),
-                    };
+                    let entry = BlockEntry { raw_offset: raw.into(), frame_offset: frame.into() };
                     w.put_section_bytes(entry.as_bytes())?;
                 }
                 Ok(())
@@ -606,27 +555,19 @@ impl<W: Write> Writer<W> {
         }
         drop(offsets);
 
-        let mut ids: Vec<(u64, u64)> = std::mem::take(&mut self.id_hashes)
-            .into_iter()
-            .enumerate()
-            .map(|(doc, hash)| (hash, doc as u64))
-            .collect();
+        let mut ids: Vec<(u64, u64)> =
+            std::mem::take(&mut self.id_hashes).into_iter().enumerate().map(|(doc, hash)| (hash, doc as u64)).collect();
         ids.sort_unstable();
         self.section(layout::SECTION_ID_INDEX, |w| {
             for (hash, doc) in ids {
-                let entry = IdEntry {
-                    hash: hash.into(),
-                    doc: doc.into(),
-                };
+                let entry = IdEntry { hash: hash.into(), doc: doc.into() };
                 w.put_section_bytes(entry.as_bytes())?;
             }
             Ok(())
         })?;
 
-        let mut strings: Vec<(u64, String)> = std::mem::take(&mut self.strings)
-            .into_iter()
-            .map(|(s, id)| (id, s))
-            .collect();
+        let mut strings: Vec<(u64, String)> =
+            std::mem::take(&mut self.strings).into_iter().map(|(s, id)| (id, s)).collect();
         strings.sort_unstable();
         self.section(layout::SECTION_STRINGS, |w| {
             let mut head = (strings.len() as u64).to_le_bytes().to_vec();
@@ -664,12 +605,7 @@ impl<W: Write> Writer<W> {
     }
 }
 
-fn declare_field(
-    schema: &mut Schema,
-    index: &mut HashMap<String, usize>,
-    name: &str,
-    ty: FieldType,
-) -> Result<usize> {
+fn declare_field(schema: &mut Schema, index: &mut HashMap<String, usize>, name: &str, ty: FieldType) -> Result<usize> {
     if let Some(&ix) = index.get(name) {
         let have = schema.fields[ix].ty;
         if have != ty {
@@ -680,10 +616,7 @@ fn declare_field(
         }
         return Ok(ix);
     }
-    schema.fields.push(FieldDef {
-        name: name.to_string(),
-        ty,
-    });
+    schema.fields.push(FieldDef { name: name.to_string(), ty });
     index.insert(name.to_string(), schema.fields.len() - 1);
     Ok(schema.fields.len() - 1)
 }
@@ -697,12 +630,7 @@ fn declare_layer(
     let ix = match index.get(name) {
         Some(&ix) => ix,
         None => {
-            schema.layers.push(LayerDef {
-                name: name.to_string(),
-                attrs: Vec::new(),
-                spans: 0,
-                relations: 0,
-            });
+            schema.layers.push(LayerDef { name: name.to_string(), attrs: Vec::new(), spans: 0, relations: 0 });
             index.insert(name.to_string(), schema.layers.len() - 1);
             schema.layers.len() - 1
         }
@@ -737,11 +665,7 @@ struct CountingWriter<W> {
 
 impl<W: Write> CountingWriter<W> {
     fn new(inner: W) -> CountingWriter<W> {
-        CountingWriter {
-            inner,
-            pos: 0,
-            crc: crc32fast::Hasher::new(),
-        }
+        CountingWriter { inner, pos: 0, crc: crc32fast::Hasher::new() }
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {

@@ -3,52 +3,29 @@
 
 use proptest::prelude::*;
 use strata_format::layout::{self, Footer, SectionEntry};
-use strata_format::{
-    AttrValue, Corpus, Date, Document, ErrorKind, Layer, Relation, Span, Value, WriterBuilder,
-};
+use strata_format::{AttrValue, Corpus, Date, Document, ErrorKind, Layer, Relation, Span, Value, WriterBuilder};
 use zerocopy::{FromBytes, IntoBytes};
 
 fn sample_docs() -> Vec<Document> {
     let mut a = Document::new("kyiv", "Kyiv – Київ. Talks resume.");
-    a.metadata
-        .push(("date".into(), Value::Date(Date::new(2025, 4, 11).unwrap())));
-    a.metadata.push((
-        "topics".into(),
-        Value::List(vec!["world".into(), "talks".into()]),
-    ));
+    a.metadata.push(("date".into(), Value::Date(Date::new(2025, 4, 11).unwrap())));
+    a.metadata.push(("topics".into(), Value::List(vec!["world".into(), "talks".into()])));
     let mut ent = Layer::new("entity");
-    ent.spans.push(
-        Span::new(0, 4)
-            .with_label("GPE")
-            .with_attr("rank", AttrValue::Int(-3)),
-    );
-    ent.spans.push(
-        Span::new(9, 17)
-            .with_label("GPE")
-            .with_attr("kb", AttrValue::Str("Q1899".into())),
-    );
+    ent.spans.push(Span::new(0, 4).with_label("GPE").with_attr("rank", AttrValue::Int(-3)));
+    ent.spans.push(Span::new(9, 17).with_label("GPE").with_attr("kb", AttrValue::Str("Q1899".into())));
     let mut disc = Span::new(0, 17).with_label("PAIR");
     disc.fragments = vec![(0, 4), (9, 17)];
     ent.spans.push(disc);
-    ent.relations.push(Relation {
-        from: 0,
-        to: 1,
-        label: Some("same_as".into()),
-    });
+    ent.relations.push(Relation { from: 0, to: 1, label: Some("same_as".into()) });
     a.layers.push(ent);
     let mut b = Document::new("empty", "");
     b.metadata.push(("n".into(), Value::Int(7)));
     let mut c = Document::new("tokens", "The pier will reopen.");
     let mut tok = Layer::new("token");
     for (s, e) in [(0, 3), (4, 8), (9, 13), (14, 20), (20, 21)] {
-        tok.spans
-            .push(Span::new(s, e).with_attr("head", AttrValue::Int(1)));
+        tok.spans.push(Span::new(s, e).with_attr("head", AttrValue::Int(1)));
     }
-    tok.relations.push(Relation {
-        from: 3,
-        to: 1,
-        label: Some("nsubj".into()),
-    });
+    tok.relations.push(Relation { from: 3, to: 1, label: Some("nsubj".into()) });
     c.layers.push(tok);
     vec![a, b, c]
 }
@@ -78,12 +55,7 @@ fn visit_everything(bytes: &[u8]) -> bool {
         }
         for layer in doc.layers() {
             for i in 0..layer.len() {
-                let _ = (
-                    layer.span(i),
-                    layer.text(i),
-                    layer.label(i),
-                    layer.fragments(i),
-                );
+                let _ = (layer.span(i), layer.text(i), layer.label(i), layer.fragments(i));
                 for a in layer.attrs() {
                     let _ = a.get(i);
                 }
@@ -114,11 +86,7 @@ fn fix_checksums(bytes: &mut [u8]) {
         let at = dir + k * 32;
         let mut e = SectionEntry::read_from_bytes(&bytes[at..at + 32]).unwrap();
         let (off, l) = (e.offset.get() as usize, e.len.get() as usize);
-        if let Some(data) = off
-            .checked_add(l)
-            .filter(|&end| end <= dir)
-            .map(|end| &bytes[off..end])
-        {
+        if let Some(data) = off.checked_add(l).filter(|&end| end <= dir).map(|end| &bytes[off..end]) {
             e.crc = crc32fast::hash(data).into();
             bytes[at..at + 32].copy_from_slice(e.as_bytes());
         }
@@ -132,13 +100,7 @@ fn sample_is_valid() {
     for c in [None, Some(3)] {
         let corpus = Corpus::from_bytes(sample(c)).unwrap();
         assert!(corpus.validate().is_empty());
-        assert_eq!(
-            corpus
-                .iter()
-                .map(|d| d.unwrap().to_owned().unwrap())
-                .collect::<Vec<_>>(),
-            sample_docs()
-        );
+        assert_eq!(corpus.iter().map(|d| d.unwrap().to_owned().unwrap()).collect::<Vec<_>>(), sample_docs());
     }
 }
 
@@ -152,10 +114,7 @@ fn every_flipped_byte_is_reported() {
                 bad[i] ^= mask;
                 visit_everything(&bad);
                 if let Ok(corpus) = Corpus::from_bytes(&bad[..]) {
-                    assert!(
-                        !corpus.validate().is_empty(),
-                        "flip {mask:#x} at byte {i} went unnoticed"
-                    );
+                    assert!(!corpus.validate().is_empty(), "flip {mask:#x} at byte {i} went unnoticed");
                 }
             }
         }
@@ -185,10 +144,7 @@ fn every_truncation_is_refused() {
     for compression in [None, Some(3)] {
         let bytes = sample(compression);
         for len in 0..bytes.len() {
-            assert!(
-                Corpus::from_bytes(&bytes[..len]).is_err(),
-                "truncated to {len} bytes was accepted"
-            );
+            assert!(Corpus::from_bytes(&bytes[..len]).is_err(), "truncated to {len} bytes was accepted");
         }
     }
 }
@@ -198,10 +154,7 @@ fn wrong_magic_names_its_offset() {
     let mut bytes = sample(None);
     bytes[0] = b'P';
     let err = Corpus::from_bytes(&bytes[..]).err().unwrap();
-    assert!(
-        matches!(err.kind(), ErrorKind::BadMagic { offset: 0 }),
-        "{err}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::BadMagic { offset: 0 }), "{err}");
     let mut bytes = sample(None);
     let len = bytes.len();
     bytes[len - 1] ^= 1;
@@ -217,11 +170,7 @@ fn every_unknown_version_is_rejected() {
         bytes[8..12].copy_from_slice(&version.to_le_bytes());
         let err = Corpus::from_bytes(&bytes[..]).err().unwrap();
         match err.kind() {
-            ErrorKind::Version {
-                oldest: 1,
-                newest: 1,
-                got,
-            } => assert_eq!(*got, version),
+            ErrorKind::Version { oldest: 1, newest: 1, got } => assert_eq!(*got, version),
             other => panic!("version {version}: {other:?}"),
         }
     }
@@ -230,17 +179,7 @@ fn every_unknown_version_is_rejected() {
 #[test]
 fn short_file_is_truncated() {
     let err = Corpus::from_bytes(&b"\x89STRA\r\n\x1a"[..]).err().unwrap();
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::Truncated {
-                offset: 0,
-                needed: 48,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::Truncated { offset: 0, needed: 48, .. }), "{err}");
     let bytes = sample(None);
     let mut longer = bytes.clone();
     longer.splice(100..100, [0u8; 8]);
@@ -255,24 +194,9 @@ fn a_flipped_text_byte_is_a_checksum_mismatch_in_docs() {
     bytes[at] = b'P';
     let corpus = Corpus::from_bytes(&bytes[..]).unwrap();
     let err = corpus.verify().unwrap_err();
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::ChecksumMismatch {
-                section: "file",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::ChecksumMismatch { section: "file", .. }), "{err}");
     let problems = corpus.validate();
-    assert!(problems.iter().any(|p| matches!(
-        p.kind(),
-        ErrorKind::ChecksumMismatch {
-            section: "docs",
-            ..
-        }
-    )));
+    assert!(problems.iter().any(|p| matches!(p.kind(), ErrorKind::ChecksumMismatch { section: "docs", .. })));
 }
 
 /// A directory entry: kind, flags, offset, length.
@@ -333,11 +257,7 @@ fn hostile_directories_are_refused_before_allocating() {
     let len = bytes.len();
     bytes[len - 24..len - 20].copy_from_slice(&u32::MAX.to_le_bytes());
     let err = Corpus::from_bytes(&bytes[..]).err().unwrap();
-    assert!(
-        err.to_string()
-            .contains("does not end where the footer starts"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("does not end where the footer starts"), "{err}");
 }
 
 #[test]
@@ -345,22 +265,14 @@ fn hostile_counts_inside_records_fail_cleanly() {
     // A record claiming 2^62 metadata entries and layers.
     let docs = sample(None);
     let corpus = Corpus::from_bytes(&docs[..]).unwrap();
-    let docs_at = corpus
-        .sections()
-        .iter()
-        .find(|s| s.kind == layout::SECTION_DOCS)
-        .unwrap()
-        .offset as usize;
+    let docs_at = corpus.sections().iter().find(|s| s.kind == layout::SECTION_DOCS).unwrap().offset as usize;
     let mut bad = docs.clone();
     // Record 0: id "kyiv" (1 + 4 bytes), text (1 + 31 bytes), then the
     // metadata count.
     let meta_count_at = docs_at + 5 + 1 + "Kyiv – Київ. Talks resume.".len();
     assert_eq!(bad[meta_count_at], 2);
     bad[meta_count_at] = 0xff;
-    bad.splice(
-        meta_count_at + 1..meta_count_at + 1,
-        [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f],
-    );
+    bad.splice(meta_count_at + 1..meta_count_at + 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f]);
     // The splice shifted everything: this is now garbage past the record,
     // which must simply fail.
     assert!(Corpus::from_bytes(&bad[..]).is_err() || visit_everything(&bad));

@@ -2,57 +2,27 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    AttrDef, AttrType, AttrValue, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef,
-    Relation, Schema, Span, Value, WriterBuilder,
+    AttrDef, AttrType, AttrValue, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span,
+    Value, WriterBuilder,
 };
 
-const LAYERS: [&str; 5] = [
-    "paragraph",
-    "token",
-    "entity",
-    "sentence",
-    "a-layer-with-quite-a-long-name-ü",
-];
+const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
 
 fn schema() -> Schema {
-    let attr = |name: &str, ty| AttrDef {
-        name: name.into(),
-        ty,
-    };
-    let layer = |name: &str, attrs| LayerDef {
-        name: name.into(),
-        attrs,
-        spans: 0,
-        relations: 0,
-    };
+    let attr = |name: &str, ty| AttrDef { name: name.into(), ty };
+    let layer = |name: &str, attrs| LayerDef { name: name.into(), attrs, spans: 0, relations: 0 };
     Schema {
         fields: vec![
-            FieldDef {
-                name: "date".into(),
-                ty: FieldType::Date,
-            },
-            FieldDef {
-                name: "n".into(),
-                ty: FieldType::Int,
-            },
-            FieldDef {
-                name: "title".into(),
-                ty: FieldType::Str,
-            },
-            FieldDef {
-                name: "topics".into(),
-                ty: FieldType::List,
-            },
+            FieldDef { name: "date".into(), ty: FieldType::Date },
+            FieldDef { name: "n".into(), ty: FieldType::Int },
+            FieldDef { name: "title".into(), ty: FieldType::Str },
+            FieldDef { name: "topics".into(), ty: FieldType::List },
         ],
         layers: vec![
             layer(LAYERS[0], vec![]),
             layer(
                 LAYERS[1],
-                vec![
-                    attr("upos", AttrType::Str),
-                    attr("head", AttrType::Int),
-                    attr("lemma", AttrType::Str),
-                ],
+                vec![attr("upos", AttrType::Str), attr("head", AttrType::Int), attr("lemma", AttrType::Str)],
             ),
             layer(LAYERS[2], vec![attr("kb_id", AttrType::Str)]),
             layer(LAYERS[3], vec![]),
@@ -73,14 +43,7 @@ fn label() -> impl Strategy<Value = Option<String>> {
 }
 
 /// Raw choices for one span; mapped onto the text's character boundaries.
-type RawSpan = (
-    usize,
-    usize,
-    Option<String>,
-    Vec<Option<i64>>,
-    Vec<Option<String>>,
-    Option<Vec<usize>>,
-);
+type RawSpan = (usize, usize, Option<String>, Vec<Option<i64>>, Vec<Option<String>>, Option<Vec<usize>>);
 
 fn raw_span() -> impl Strategy<Value = RawSpan> {
     (
@@ -96,10 +59,7 @@ fn raw_span() -> impl Strategy<Value = RawSpan> {
 type RawLayer = (Vec<RawSpan>, Vec<(usize, usize, Option<String>)>);
 
 fn raw_layer() -> impl Strategy<Value = RawLayer> {
-    (
-        prop::collection::vec(raw_span(), 0..12),
-        prop::collection::vec((any::<usize>(), any::<usize>(), label()), 0..6),
-    )
+    (prop::collection::vec(raw_span(), 0..12), prop::collection::vec((any::<usize>(), any::<usize>(), label()), 0..6))
 }
 
 fn document() -> impl Strategy<Value = Document> {
@@ -113,9 +73,7 @@ fn document() -> impl Strategy<Value = Document> {
             prop::option::of(prop::collection::vec("[a-z]{0,5}", 0..4)),
         ),
     )
-        .prop_map(|(text, layers, (date, n, title, topics))| {
-            build(text, layers, date, n, title, topics)
-        })
+        .prop_map(|(text, layers, (date, n, title, topics))| build(text, layers, date, n, title, topics))
 }
 
 fn build(
@@ -126,16 +84,11 @@ fn build(
     title: Option<String>,
     topics: Option<Vec<String>>,
 ) -> Document {
-    let bounds: Vec<u64> = text
-        .char_indices()
-        .map(|(i, _)| i as u64)
-        .chain([text.len() as u64])
-        .collect();
+    let bounds: Vec<u64> = text.char_indices().map(|(i, _)| i as u64).chain([text.len() as u64]).collect();
     let at = |k: usize| bounds[k % bounds.len()];
     let mut doc = Document::new(String::new(), text.clone());
     if let Some((y, m, d)) = date {
-        doc.metadata
-            .push(("date".into(), Value::Date(Date::new(y, m, d).unwrap())));
+        doc.metadata.push(("date".into(), Value::Date(Date::new(y, m, d).unwrap())));
     }
     if let Some(n) = n {
         doc.metadata.push(("n".into(), Value::Int(n)));
@@ -181,11 +134,7 @@ fn build(
         let n = layer.spans.len();
         if n > 0 {
             for (from, to, label) in rels {
-                layer.relations.push(Relation {
-                    from: (from % n) as u64,
-                    to: (to % n) as u64,
-                    label,
-                });
+                layer.relations.push(Relation { from: (from % n) as u64, to: (to % n) as u64, label });
             }
             doc.layers.push(layer);
         }
@@ -204,9 +153,7 @@ fn corpus() -> impl Strategy<Value = Vec<Document>> {
 
 fn write(docs: &[Document], compression: Option<i32>, block_size: usize) -> Vec<u8> {
     let mut b = WriterBuilder::new();
-    b.schema(schema())
-        .compression(compression)
-        .block_size(block_size);
+    b.schema(schema()).compression(compression).block_size(block_size);
     let mut wtr = b.build(Vec::new()).unwrap();
     for d in docs {
         wtr.add(d).unwrap();
@@ -223,20 +170,13 @@ fn check(docs: &[Document], bytes: Vec<u8>) {
         assert_eq!(&corpus.doc(i as u64).unwrap().to_owned().unwrap(), d);
         assert_eq!(corpus.by_id(&d.id).unwrap().unwrap().index(), i as u64);
     }
-    let read: Vec<Document> = corpus
-        .iter()
-        .map(|d| d.unwrap().to_owned().unwrap())
-        .collect();
+    let read: Vec<Document> = corpus.iter().map(|d| d.unwrap().to_owned().unwrap()).collect();
     assert_eq!(read, docs);
     assert!(corpus.by_id("no such id").unwrap().is_none());
     let text_bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     assert_eq!(corpus.schema().text_bytes, text_bytes);
     for (l, def) in corpus.schema().layers.iter().enumerate() {
-        let spans: usize = docs
-            .iter()
-            .filter_map(|d| d.layer(LAYERS[l]))
-            .map(|layer| layer.spans.len())
-            .sum();
+        let spans: usize = docs.iter().filter_map(|d| d.layer(LAYERS[l])).map(|layer| layer.spans.len()).sum();
         assert_eq!(def.spans, spans as u64);
     }
 }
@@ -269,19 +209,11 @@ fn rejected_documents_leave_no_trace() {
     bad_span.layers.push(layer);
     let mut bad_rel = Document::new("c", "abc");
     let mut layer = Layer::new("fresh-layer");
-    layer
-        .spans
-        .push(Span::new(0, 1).with_label("never-interned"));
-    layer.relations.push(Relation {
-        from: 0,
-        to: 1,
-        label: None,
-    });
+    layer.spans.push(Span::new(0, 1).with_label("never-interned"));
+    layer.relations.push(Relation { from: 0, to: 1, label: None });
     bad_rel.layers.push(layer);
     let mut bad_type = Document::new("d", "abc");
-    bad_type
-        .metadata
-        .push(("date".into(), Value::Str("2025-01-01".into())));
+    bad_type.metadata.push(("date".into(), Value::Str("2025-01-01".into())));
     let mut bad_frag = Document::new("f", "abc");
     let mut layer = Layer::new("entity");
     let mut span = Span::new(0, 3);
@@ -321,18 +253,12 @@ fn undeclared_layers_and_fields_are_added_in_order_of_appearance() {
     doc.metadata.push(("zeta".into(), Value::Int(1)));
     doc.metadata.push(("alpha".into(), Value::Str("a".into())));
     let mut l = Layer::new("heading");
-    l.spans
-        .push(Span::new(0, 12).with_attr("level", AttrValue::Int(2)));
+    l.spans.push(Span::new(0, 12).with_attr("level", AttrValue::Int(2)));
     doc.layers.push(l);
     let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
     wtr.add(&doc).unwrap();
     let corpus = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
-    let names: Vec<&str> = corpus
-        .schema()
-        .fields
-        .iter()
-        .map(|f| f.name.as_str())
-        .collect();
+    let names: Vec<&str> = corpus.schema().fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["zeta", "alpha"]);
     assert_eq!(corpus.schema().layers[0].attrs[0].ty, AttrType::Int);
     assert_eq!(corpus.doc(0).unwrap().to_owned().unwrap(), doc);

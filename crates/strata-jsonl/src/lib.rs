@@ -29,8 +29,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
 use strata_format::{
-    AttrDef, AttrType, AttrValue, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation,
-    Schema, Span, Value,
+    AttrDef, AttrType, AttrValue, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span, Value,
 };
 
 use crate::offsets::Offsets;
@@ -63,10 +62,7 @@ impl fmt::Display for LineError {
 impl std::error::Error for LineError {}
 
 fn err(message: impl Into<String>) -> LineError {
-    LineError {
-        column: 1,
-        message: message.into(),
-    }
+    LineError { column: 1, message: message.into() }
 }
 
 #[derive(Deserialize)]
@@ -145,25 +141,17 @@ pub fn parse_line(line: &str) -> Result<Line, LineError> {
     let syntax = |e: serde_json::Error| {
         // serde_json counts bytes; people count characters.
         let byte = e.column().saturating_sub(1).min(line.len());
-        let before = (0..=byte)
-            .rev()
-            .find_map(|b| line.get(..b))
-            .unwrap_or_default();
+        let before = (0..=byte).rev().find_map(|b| line.get(..b)).unwrap_or_default();
         let message = e.to_string();
         LineError {
             column: before.chars().count() as u64 + 1,
-            message: message
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
+            message: message.split(" at line ").next().unwrap_or_default().to_string(),
         }
     };
     let value: Json = serde_json::from_str(line).map_err(syntax)?;
     let is_header = value.as_object().is_some_and(|o| o.contains_key("corpus"));
     if is_header {
-        let header: HeaderLine =
-            serde_json::from_value(value).map_err(|e| err(format!("corpus header: {e}")))?;
+        let header: HeaderLine = serde_json::from_value(value).map_err(|e| err(format!("corpus header: {e}")))?;
         return header_schema(header.corpus).map(Line::Header);
     }
     let doc: DocLine = serde_json::from_value(value).map_err(|e| err(format!("document: {e}")))?;
@@ -173,30 +161,19 @@ pub fn parse_line(line: &str) -> Result<Line, LineError> {
 fn header_schema(c: CorpusJson) -> Result<Schema, LineError> {
     let mut schema = Schema::default();
     for (name, ty) in c.fields {
-        let ty = FieldType::from_name(&ty).ok_or_else(|| {
-            err(format!(
-                "field {name:?}: expected a type date, int, string or list, found {ty:?}"
-            ))
-        })?;
+        let ty = FieldType::from_name(&ty)
+            .ok_or_else(|| err(format!("field {name:?}: expected a type date, int, string or list, found {ty:?}")))?;
         schema.fields.push(FieldDef { name, ty });
     }
     for l in c.layers {
         let mut attrs = Vec::new();
         for (name, ty) in l.attrs {
             let ty = AttrType::from_name(&ty).ok_or_else(|| {
-                err(format!(
-                    "attribute {name:?} of layer {:?}: expected a type string or int, found {ty:?}",
-                    l.name
-                ))
+                err(format!("attribute {name:?} of layer {:?}: expected a type string or int, found {ty:?}", l.name))
             })?;
             attrs.push(AttrDef { name, ty });
         }
-        schema.layers.push(LayerDef {
-            name: l.name,
-            attrs,
-            spans: 0,
-            relations: 0,
-        });
+        schema.layers.push(LayerDef { name: l.name, attrs, spans: 0, relations: 0 });
     }
     for (name, v) in c.metadata {
         let value = meta_value(&v).map_err(|m| err(format!("corpus metadata {name:?}: {m}")))?;
@@ -235,8 +212,7 @@ fn document(d: DocLine) -> Result<Document, LineError> {
         doc.metadata.push((name, value));
     }
     for (name, v) in d.layers {
-        let l: LayerJson =
-            serde_json::from_value(v).map_err(|e| err(format!("layer {name:?}: {e}")))?;
+        let l: LayerJson = serde_json::from_value(v).map_err(|e| err(format!("layer {name:?}: {e}")))?;
         let mut layer = Layer::new(name.clone());
         let byte = |what: &str, i: usize, cp: u64| {
             offsets.to_byte(cp).ok_or_else(|| {
@@ -249,8 +225,7 @@ fn document(d: DocLine) -> Result<Document, LineError> {
         for (i, s) in l.spans.into_iter().enumerate() {
             let mut span = Span::new(byte("start", i, s.start)?, byte("end", i, s.end)?);
             for (a, b) in s.fragments {
-                span.fragments
-                    .push((byte("fragment start", i, a)?, byte("fragment end", i, b)?));
+                span.fragments.push((byte("fragment start", i, a)?, byte("fragment end", i, b)?));
             }
             span.label = s.label;
             for (attr, v) in s.attrs {
@@ -269,11 +244,7 @@ fn document(d: DocLine) -> Result<Document, LineError> {
             layer.spans.push(span);
         }
         for r in l.relations {
-            layer.relations.push(Relation {
-                from: r.from,
-                to: r.to,
-                label: r.label,
-            });
+            layer.relations.push(Relation { from: r.from, to: r.to, label: r.label });
         }
         doc.layers.push(layer);
     }
@@ -284,11 +255,7 @@ fn document(d: DocLine) -> Result<Document, LineError> {
 /// The header line for a schema (without a line end). Totals are not
 /// written: they are recounted when the documents are read back.
 pub fn header_line(schema: &Schema) -> String {
-    let fields: Vec<Json> = schema
-        .fields
-        .iter()
-        .map(|f| json!([f.name, f.ty.name()]))
-        .collect();
+    let fields: Vec<Json> = schema.fields.iter().map(|f| json!([f.name, f.ty.name()])).collect();
     let layers: Vec<Json> = schema
         .layers
         .iter()
@@ -296,11 +263,7 @@ pub fn header_line(schema: &Schema) -> String {
             let mut o = Map::new();
             o.insert("name".into(), json!(l.name));
             if !l.attrs.is_empty() {
-                let attrs: Vec<Json> = l
-                    .attrs
-                    .iter()
-                    .map(|a| json!([a.name, a.ty.name()]))
-                    .collect();
+                let attrs: Vec<Json> = l.attrs.iter().map(|a| json!([a.name, a.ty.name()])).collect();
                 o.insert("attrs".into(), Json::Array(attrs));
             }
             Json::Object(o)
@@ -309,11 +272,7 @@ pub fn header_line(schema: &Schema) -> String {
     let mut corpus = Map::new();
     corpus.insert("fields".into(), Json::Array(fields));
     corpus.insert("layers".into(), Json::Array(layers));
-    let metadata: Map<String, Json> = schema
-        .corpus_metadata
-        .iter()
-        .map(|(k, v)| (k.clone(), meta_json(v)))
-        .collect();
+    let metadata: Map<String, Json> = schema.corpus_metadata.iter().map(|(k, v)| (k.clone(), meta_json(v))).collect();
     corpus.insert("metadata".into(), Json::Object(metadata));
     json!({ "corpus": corpus }).to_string()
 }
@@ -336,11 +295,7 @@ pub fn document_line(doc: &Document) -> String {
     o.insert("id".into(), json!(doc.id));
     o.insert("text".into(), json!(doc.text));
     if !doc.metadata.is_empty() {
-        let m: Map<String, Json> = doc
-            .metadata
-            .iter()
-            .map(|(k, v)| (k.clone(), meta_json(v)))
-            .collect();
+        let m: Map<String, Json> = doc.metadata.iter().map(|(k, v)| (k.clone(), meta_json(v))).collect();
         o.insert("metadata".into(), Json::Object(m));
     }
     let mut layers = Map::new();
@@ -370,11 +325,7 @@ pub fn document_line(doc: &Document) -> String {
                     so.insert("attrs".into(), Json::Object(attrs));
                 }
                 if !s.fragments.is_empty() {
-                    let f: Vec<Json> = s
-                        .fragments
-                        .iter()
-                        .map(|&(a, b)| json!([cp(a), cp(b)]))
-                        .collect();
+                    let f: Vec<Json> = s.fragments.iter().map(|&(a, b)| json!([cp(a), cp(b)])).collect();
                     so.insert("fragments".into(), Json::Array(f));
                 }
                 Json::Object(so)
@@ -413,22 +364,14 @@ mod tests {
     #[test]
     fn header_round_trips() {
         let mut schema = Schema::default();
-        schema.fields.push(FieldDef {
-            name: "date".into(),
-            ty: FieldType::Date,
-        });
+        schema.fields.push(FieldDef { name: "date".into(), ty: FieldType::Date });
         schema.layers.push(LayerDef {
             name: "token".into(),
-            attrs: vec![AttrDef {
-                name: "head".into(),
-                ty: AttrType::Int,
-            }],
+            attrs: vec![AttrDef { name: "head".into(), ty: AttrType::Int }],
             spans: 0,
             relations: 0,
         });
-        schema
-            .corpus_metadata
-            .push(("source".into(), Value::Str("EWT".into())));
+        schema.corpus_metadata.push(("source".into(), Value::Str("EWT".into())));
         let line = header_line(&schema);
         assert_eq!(
             line,
@@ -454,22 +397,10 @@ mod tests {
 
     #[test]
     fn shape_errors_say_what_was_expected() {
-        let e = parse_line(r#"{"id":"a","text":"abc","metadata":{"date":{"date":"2025-02-30"}}}"#)
-            .unwrap_err();
-        assert!(
-            e.message.contains("expected a calendar date"),
-            "{}",
-            e.message
-        );
-        let e =
-            parse_line(r#"{"id":"a","text":"abc","layers":{"t":{"spans":[{"start":0,"end":4}]}}}"#)
-                .unwrap_err();
-        assert!(
-            e.message
-                .contains("end 4 is past the end of the text (3 code points)"),
-            "{}",
-            e.message
-        );
+        let e = parse_line(r#"{"id":"a","text":"abc","metadata":{"date":{"date":"2025-02-30"}}}"#).unwrap_err();
+        assert!(e.message.contains("expected a calendar date"), "{}", e.message);
+        let e = parse_line(r#"{"id":"a","text":"abc","layers":{"t":{"spans":[{"start":0,"end":4}]}}}"#).unwrap_err();
+        assert!(e.message.contains("end 4 is past the end of the text (3 code points)"), "{}", e.message);
         let e = parse_line(r#"{"id":"a","text":"abc","extra":1}"#).unwrap_err();
         assert!(e.message.contains("unknown field `extra`"), "{}", e.message);
         let e = parse_line(r#"{"id":"a"}"#).unwrap_err();
@@ -479,9 +410,7 @@ mod tests {
     #[test]
     fn every_value_type_round_trips() {
         let line = r#"{"id":"d","text":"Kyiv – Київ","metadata":{"date":{"date":"2025-04-11"},"n":-3,"title":"T","topics":["a","b"]},"layers":{"entity":{"spans":[{"start":0,"end":4,"label":"GPE","attrs":{"lang":"en","rank":2}},{"start":7,"end":11,"fragments":[[7,8],[9,11]]}],"relations":[{"from":0,"to":1,"label":"same"},{"from":1,"to":0}]}}}"#;
-        let Line::Document(doc) = parse_line(line).unwrap() else {
-            panic!()
-        };
+        let Line::Document(doc) = parse_line(line).unwrap() else { panic!() };
         assert_eq!(doc.layers[0].spans[1].start, 9);
         assert_eq!(document_line(&doc), line);
     }

@@ -14,10 +14,7 @@ impl Offsets {
     pub(crate) fn new(text: &str) -> Offsets {
         let len = text.len() as u64;
         if text.is_ascii() {
-            return Offsets {
-                starts: Vec::new(),
-                len,
-            };
+            return Offsets { starts: Vec::new(), len };
         }
         let mut starts: Vec<u64> = text.char_indices().map(|(b, _)| b as u64).collect();
         starts.push(len);
@@ -38,10 +35,7 @@ impl Offsets {
         if self.starts.is_empty() {
             return (cp <= self.len).then_some(cp);
         }
-        usize::try_from(cp)
-            .ok()
-            .and_then(|i| self.starts.get(i))
-            .copied()
+        usize::try_from(cp).ok().and_then(|i| self.starts.get(i)).copied()
     }
 
     /// The code point at byte offset `b` (rounded down to a boundary).
@@ -63,19 +57,11 @@ mod tests {
     #[test]
     fn ascii_and_multibyte() {
         let o = Offsets::new("abc");
-        assert_eq!(
-            (o.to_byte(3), o.to_byte(4), o.to_char(2)),
-            (Some(3), None, 2)
-        );
+        assert_eq!((o.to_byte(3), o.to_byte(4), o.to_char(2)), (Some(3), None, 2));
         let o = Offsets::new("a€😀b");
         assert_eq!(o.chars(), 4);
         let bytes: Vec<_> = (0..=5).map(|c| o.to_byte(c)).collect();
         assert_eq!(bytes, [Some(0), Some(1), Some(4), Some(8), Some(9), None]);
-        assert_eq!(
-            (0..=4)
-                .map(|c| o.to_char(o.to_byte(c).unwrap()))
-                .collect::<Vec<_>>(),
-            [0, 1, 2, 3, 4]
-        );
+        assert_eq!((0..=4).map(|c| o.to_char(o.to_byte(c).unwrap())).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
     }
 }

@@ -9,30 +9,18 @@ fn document() -> impl Strategy<Value = Document> {
     (
         ".{1,8}",
         "[a-zé€😀 \n\"\\\\\t]{0,50}",
-        prop::collection::vec(
-            (
-                any::<usize>(),
-                any::<usize>(),
-                prop::option::of("[A-Z]{1,4}|\"q\""),
-            ),
-            0..10,
-        ),
+        prop::collection::vec((any::<usize>(), any::<usize>(), prop::option::of("[A-Z]{1,4}|\"q\"")), 0..10),
         prop::collection::vec((any::<usize>(), any::<usize>()), 0..4),
         prop::option::of(any::<i64>()),
         prop::option::of((0u16..=9999, 1u8..=12, 1u8..=28)),
         prop::option::of(prop::collection::vec(".{0,4}", 0..3)),
     )
         .prop_map(|(id, text, spans, rels, n, date, list)| {
-            let bounds: Vec<u64> = text
-                .char_indices()
-                .map(|(i, _)| i as u64)
-                .chain([text.len() as u64])
-                .collect();
+            let bounds: Vec<u64> = text.char_indices().map(|(i, _)| i as u64).chain([text.len() as u64]).collect();
             let at = |k: usize| bounds[k % bounds.len()];
             let mut doc = Document::new(id, text.clone());
             if let Some((y, m, d)) = date {
-                doc.metadata
-                    .push(("date".into(), Value::Date(Date::new(y, m, d).unwrap())));
+                doc.metadata.push(("date".into(), Value::Date(Date::new(y, m, d).unwrap())));
             }
             if let Some(n) = n {
                 doc.metadata.push(("n".into(), Value::Int(n)));
@@ -46,10 +34,8 @@ fn document() -> impl Strategy<Value = Document> {
                 let mut span = Span::new(a, b);
                 span.label = label;
                 if i % 3 == 0 {
-                    span.attrs
-                        .push(("rank".into(), AttrValue::Int(i as i64 - 5)));
-                    span.attrs
-                        .push(("kb".into(), AttrValue::Str(format!("Q{i}"))));
+                    span.attrs.push(("rank".into(), AttrValue::Int(i as i64 - 5)));
+                    span.attrs.push(("kb".into(), AttrValue::Str(format!("Q{i}"))));
                 }
                 if i % 4 == 1 {
                     span.fragments = vec![(a, a), (a, b)];
@@ -59,11 +45,7 @@ fn document() -> impl Strategy<Value = Document> {
             if !layer.spans.is_empty() {
                 let n = layer.spans.len();
                 for (f, t) in rels {
-                    layer.relations.push(Relation {
-                        from: (f % n) as u64,
-                        to: (t % n) as u64,
-                        label: None,
-                    });
+                    layer.relations.push(Relation { from: (f % n) as u64, to: (t % n) as u64, label: None });
                 }
                 doc.layers.push(layer);
             }

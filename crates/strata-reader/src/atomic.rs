@@ -27,15 +27,10 @@ impl AtomicFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.strata-tmp-"))
-            .make_in(&dir, |path| {
-                File::create_new(path).map(|f| BufWriter::with_capacity(1 << 20, f))
-            })?;
+            .make_in(&dir, |path| File::create_new(path).map(|f| BufWriter::with_capacity(1 << 20, f)))?;
         Ok(AtomicFile { tmp, dest })
     }
 

@@ -43,10 +43,9 @@ use std::ops::Deref;
 use std::path::Path;
 
 pub use strata_format::{
-    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document,
-    Error, ErrorKind, FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation,
-    RelationRef, Result, Schema, SectionInfo, Span, SpanRef, StrList, Value, ValueRef, Writer,
-    WriterBuilder,
+    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document, Error, ErrorKind,
+    FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema, SectionInfo, Span,
+    SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
 };
 
 pub use crate::atomic::AtomicFile;
@@ -103,9 +102,7 @@ impl Corpus {
             // mapped, which is what `Mmap::map` requires.
             Bytes::Map(unsafe { memmap2::Mmap::map(&file)? })
         };
-        Ok(Corpus {
-            inner: strata_format::Corpus::from_bytes(data)?,
-        })
+        Ok(Corpus { inner: strata_format::Corpus::from_bytes(data)? })
     }
 
     /// Decodes a corpus held in memory, such as one read from standard
@@ -114,9 +111,7 @@ impl Corpus {
     /// # Errors
     /// When the bytes are not a well-formed strata file.
     pub fn from_vec(bytes: Vec<u8>) -> Result<Corpus> {
-        Ok(Corpus {
-            inner: strata_format::Corpus::from_bytes(Bytes::Owned(bytes))?,
-        })
+        Ok(Corpus { inner: strata_format::Corpus::from_bytes(Bytes::Owned(bytes))? })
     }
 }
 
@@ -146,8 +141,7 @@ mod tests {
         let mut out = AtomicFile::create(&path).unwrap();
         let mut wtr = WriterBuilder::new().build(&mut out).unwrap();
         let mut doc = Document::new("a", "Mending ties");
-        doc.metadata
-            .push(("title".into(), Value::Str("Mending ties".into())));
+        doc.metadata.push(("title".into(), Value::Str("Mending ties".into())));
         wtr.add(&doc).unwrap();
         wtr.finish().unwrap();
         out.commit().unwrap();

@@ -32,20 +32,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     println!("{} [{date}] {title}", doc.id);
                     let mut blocks: Vec<(u64, char, u64)> = Vec::new();
                     for (layer, mark) in [("paragraph", 'P'), ("heading", 'H')] {
-                        for s in doc
-                            .layer(layer)
-                            .map(|l| l.spans.as_slice())
-                            .unwrap_or_default()
-                        {
+                        for s in doc.layer(layer).map(|l| l.spans.as_slice()).unwrap_or_default() {
                             blocks.push((s.start, mark, s.end));
                         }
                     }
                     blocks.sort_unstable();
                     for (start, mark, end) in blocks {
-                        let text: String = doc.text[start as usize..end as usize]
-                            .chars()
-                            .take(60)
-                            .collect();
+                        let text: String = doc.text[start as usize..end as usize].chars().take(60).collect();
                         println!("  {mark} {text}");
                     }
                 }

@@ -39,11 +39,7 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             Some(i) => (start + i, start + i + 1),
             None => (bytes.len(), bytes.len()),
         };
-        let content_end = if end > start && bytes[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
+        let content_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
         let line = (start, content_end);
         start = next;
         Some(line)
@@ -72,10 +68,7 @@ pub fn looks_like_heading(line: &str) -> bool {
     (first.is_uppercase() || first.is_ascii_digit())
         && line.chars().count() <= HEADING_MAX_CHARS
         && words <= HEADING_MAX_WORDS
-        && !matches!(
-            last,
-            '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
-        )
+        && !matches!(last, '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '\'' | '”' | '’' | '»' | ')' | ']')
 }
 
 /// Parses one article's text (see `spec/TAGGED.md`).
@@ -142,10 +135,7 @@ mod tests {
         let a = parse_article(text);
         let pieces = |rs: &[Range<usize>]| rs.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>();
         assert_eq!(&text[a.title.clone().unwrap()], "Talks resume");
-        assert_eq!(
-            pieces(&a.paragraphs),
-            ["First paragraph,\r\nstill first.", "Last one."]
-        );
+        assert_eq!(pieces(&a.paragraphs), ["First paragraph,\r\nstill first.", "Last one."]);
         assert_eq!(pieces(&a.headings), ["Mending ties"]);
     }
 
@@ -167,12 +157,7 @@ mod tests {
 
     #[test]
     fn heading_rule() {
-        for h in [
-            "Mending ties",
-            "What comes next",
-            "2025 in review",
-            "Kyiv’s answer",
-        ] {
+        for h in ["Mending ties", "What comes next", "2025 in review", "Kyiv’s answer"] {
             assert!(looks_like_heading(h), "{h}");
         }
         for p in [

@@ -44,59 +44,30 @@ fn blanks1<'a, E: ParseError<&'a str>>(i: &'a str) -> IResult<&'a str, &'a str, 
     take_while1(is_blank).parse(i)
 }
 
-fn keyword<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
-    i: &'a str,
-) -> IResult<&'a str, &'a str, E> {
-    context(
-        "tag keyword",
-        alt((
-            tag("date"),
-            tag("source"),
-            tag("lang"),
-            tag("section"),
-            tag("id"),
-        )),
-    )
-    .parse(i)
+fn keyword<'a, E: ParseError<&'a str> + ContextError<&'a str>>(i: &'a str) -> IResult<&'a str, &'a str, E> {
+    context("tag keyword", alt((tag("date"), tag("source"), tag("lang"), tag("section"), tag("id")))).parse(i)
 }
 
 /// `dddd-dd-dd`: the shape of a date; whether it is a real day is decided
 /// later, so that `2025-02-30` is a header with a bad date (a warning), not
 /// a paragraph.
-fn date_shaped<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
-    i: &'a str,
-) -> IResult<&'a str, &'a str, E> {
+fn date_shaped<'a, E: ParseError<&'a str> + ContextError<&'a str>>(i: &'a str) -> IResult<&'a str, &'a str, E> {
     let digits = |n| take_while_m_n(n, n, |c: char| c.is_ascii_digit());
-    context(
-        "date YYYY-MM-DD",
-        recognize((digits(4), char('-'), digits(2), char('-'), digits(2))),
-    )
-    .parse(i)
+    context("date YYYY-MM-DD", recognize((digits(4), char('-'), digits(2), char('-'), digits(2)))).parse(i)
 }
 
-fn value<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
-    i: &'a str,
-) -> IResult<&'a str, &'a str, E> {
+fn value<'a, E: ParseError<&'a str> + ContextError<&'a str>>(i: &'a str) -> IResult<&'a str, &'a str, E> {
     context("tag value", take_while1(|c: char| !is_blank(c))).parse(i)
 }
 
 /// One `keyword value` pair; the value ends at a blank or the end of line.
-fn tag_pair<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
-    i: &'a str,
-) -> IResult<&'a str, (&'a str, &'a str), E> {
+fn tag_pair<'a, E: ParseError<&'a str> + ContextError<&'a str>>(i: &'a str) -> IResult<&'a str, (&'a str, &'a str), E> {
     let (rest, kw) = keyword(i)?;
     let (rest, _) = blanks1(rest)?;
-    let (rest, v) = if kw == "date" {
-        verify(date_shaped, |_: &str| true).parse(rest)?
-    } else {
-        value(rest)?
-    };
+    let (rest, v) = if kw == "date" { verify(date_shaped, |_: &str| true).parse(rest)? } else { value(rest)? };
     // A value runs to the next blank: `date 2025-04-11x` is not a tag.
     if rest.chars().next().is_some_and(|c| !is_blank(c)) {
-        return Err(nom::Err::Error(E::from_error_kind(
-            rest,
-            nom::error::ErrorKind::Verify,
-        )));
+        return Err(nom::Err::Error(E::from_error_kind(rest, nom::error::ErrorKind::Verify)));
     }
     Ok((rest, (kw, v)))
 }
@@ -105,9 +76,7 @@ fn tag_pair<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
 type Tags<'a> = Vec<(&'a str, &'a str)>;
 
 /// The tags and the rest of the line.
-fn header<'a, E: ParseError<&'a str> + ContextError<&'a str>>(
-    i: &'a str,
-) -> IResult<&'a str, (Tags<'a>, &'a str), E> {
+fn header<'a, E: ParseError<&'a str> + ContextError<&'a str>>(i: &'a str) -> IResult<&'a str, (Tags<'a>, &'a str), E> {
     let (rest, tags) = preceded(blanks, many1(terminated(tag_pair, blanks))).parse(i)?;
     Ok(("", (tags, rest)))
 }
@@ -123,12 +92,7 @@ pub fn parse_header(line: &str) -> Option<Header<'_>> {
             return None;
         }
     }
-    Some(Header {
-        date: Date::parse_iso(date_text),
-        date_text,
-        headline: rest.trim_end_matches(is_blank),
-        tags,
-    })
+    Some(Header { date: Date::parse_iso(date_text), date_text, headline: rest.trim_end_matches(is_blank), tags })
 }
 
 #[cfg(test)]
@@ -137,24 +101,16 @@ mod tests {
 
     #[test]
     fn the_reference_header() {
-        let h = parse_header(" date 2025-04-11 The Kremlin says Witkoff ‘will bring something’")
-            .unwrap();
+        let h = parse_header(" date 2025-04-11 The Kremlin says Witkoff ‘will bring something’").unwrap();
         assert_eq!(h.date, Date::new(2025, 4, 11));
         assert_eq!(h.tags, [("date", "2025-04-11")]);
-        assert_eq!(
-            h.headline,
-            "The Kremlin says Witkoff ‘will bring something’"
-        );
+        assert_eq!(h.headline, "The Kremlin says Witkoff ‘will bring something’");
     }
 
     #[test]
     fn tags_blanks_and_empty_headlines() {
-        let h = parse_header("\u{feff}\t date\u{a0}2025-04-11  source  AFP lang en  Talks  \r")
-            .unwrap();
-        assert_eq!(
-            h.tags,
-            [("date", "2025-04-11"), ("source", "AFP"), ("lang", "en")]
-        );
+        let h = parse_header("\u{feff}\t date\u{a0}2025-04-11  source  AFP lang en  Talks  \r").unwrap();
+        assert_eq!(h.tags, [("date", "2025-04-11"), ("source", "AFP"), ("lang", "en")]);
         assert_eq!(h.headline, "Talks");
         let h = parse_header("date 2024-02-29").unwrap();
         assert_eq!((h.headline, h.date.is_some()), ("", true));

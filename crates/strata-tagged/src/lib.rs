@@ -38,9 +38,7 @@ use std::ops::Range;
 
 use strata_format::{Document, Layer, Span, Value};
 
-pub use crate::article::{
-    looks_like_heading, parse_article, Article, HEADING_MAX_CHARS, HEADING_MAX_WORDS,
-};
+pub use crate::article::{looks_like_heading, parse_article, Article, HEADING_MAX_CHARS, HEADING_MAX_WORDS};
 pub use crate::header::{is_blank, parse_header, Header, KEYWORDS};
 pub use crate::split::{is_header_line, Segment, Splitter};
 
@@ -90,10 +88,7 @@ fn position(bytes: &[u8], at: usize, first_line: u64) -> (u64, u64) {
     let before = &bytes[..at.min(bytes.len())];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let line = first_line + memchr::memchr_iter(b'\n', before).count() as u64;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count() as u64
-        + 1;
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
     (line, column)
 }
 
@@ -129,11 +124,7 @@ fn span(range: &Range<usize>) -> Span {
 /// # Errors
 /// A [`Problem`] when the segment is not valid in its encoding, holds a NUL
 /// byte, or (with `strict`) has an invalid date.
-pub fn to_document(
-    id: &str,
-    seg: &Segment,
-    options: &Options,
-) -> Result<(Document, Vec<Problem>), Problem> {
+pub fn to_document(id: &str, seg: &Segment, options: &Options) -> Result<(Document, Vec<Problem>), Problem> {
     if let Some(at) = memchr::memchr(0, &seg.bytes) {
         let (line, column) = position(&seg.bytes, at, seg.line);
         return Err(Problem {
@@ -153,9 +144,7 @@ pub fn to_document(
         match h.date {
             Some(date) => doc.metadata.push(("date".into(), Value::Date(date))),
             None => {
-                let line_start = article::lines(&text)
-                    .nth(article.title_line)
-                    .map_or(0, |l| l.0);
+                let line_start = article::lines(&text).nth(article.title_line).map_or(0, |l| l.0);
                 let at = h.date_text.as_ptr() as usize - text.as_ptr() as usize;
                 let column = text[line_start..at].chars().count() as u64 + 1;
                 let problem = Problem {
@@ -174,13 +163,11 @@ pub fn to_document(
         }
     }
     if let Some(title) = &article.title {
-        doc.metadata
-            .push(("title".into(), Value::Str(text[title.clone()].to_string())));
+        doc.metadata.push(("title".into(), Value::Str(text[title.clone()].to_string())));
     }
     if let Some(h) = &article.header {
         for (k, v) in h.tags.iter().filter(|(k, _)| *k != "date") {
-            doc.metadata
-                .push((k.to_string(), Value::Str(v.to_string())));
+            doc.metadata.push((k.to_string(), Value::Str(v.to_string())));
         }
     }
     let mut title = Layer::new("title");
@@ -199,42 +186,22 @@ mod tests {
     use super::*;
 
     fn segment(bytes: &[u8]) -> Segment {
-        Segment {
-            bytes: bytes.to_vec(),
-            line: 10,
-            offset: 1000,
-        }
+        Segment { bytes: bytes.to_vec(), line: 10, offset: 1000 }
     }
 
     #[test]
     fn invalid_utf8_names_line_column_and_offset() {
-        let p = to_document(
-            "x",
-            &segment(b"date 2025-01-01 T\n\ncaf\xe9 au lait\n"),
-            &Options::default(),
-        )
-        .unwrap_err();
+        let p = to_document("x", &segment(b"date 2025-01-01 T\n\ncaf\xe9 au lait\n"), &Options::default()).unwrap_err();
         assert_eq!((p.line, p.column), (12, 4));
-        assert!(
-            p.message
-                .contains("byte 0xe9 (byte offset 1022 of the input)"),
-            "{}",
-            p.message
-        );
+        assert!(p.message.contains("byte 0xe9 (byte offset 1022 of the input)"), "{}", p.message);
     }
 
     #[test]
     fn other_encodings_convert() {
-        let options = Options {
-            encoding: Encoding::Windows1252,
-            ..Options::default()
-        };
+        let options = Options { encoding: Encoding::Windows1252, ..Options::default() };
         let (doc, _) = to_document("x", &segment(b"Caf\xe9 \x93news\x94\n"), &options).unwrap();
         assert_eq!(doc.text, "Café “news”\n");
-        let options = Options {
-            encoding: Encoding::Latin1,
-            ..Options::default()
-        };
+        let options = Options { encoding: Encoding::Latin1, ..Options::default() };
         let (doc, _) = to_document("x", &segment(b"Caf\xe9\n"), &options).unwrap();
         assert_eq!(doc.text, "Café\n");
     }
@@ -252,10 +219,7 @@ mod tests {
         assert!(doc.meta("date").is_none());
         assert_eq!(doc.meta("title"), Some(&Value::Str("Title".into())));
         assert_eq!((warnings[0].line, warnings[0].column), (11, 8));
-        let strict = Options {
-            strict: true,
-            ..Options::default()
-        };
+        let strict = Options { strict: true, ..Options::default() };
         assert_eq!(to_document("x", &seg, &strict).unwrap_err(), warnings[0]);
     }
 }

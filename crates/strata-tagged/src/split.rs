@@ -33,11 +33,7 @@ impl<R: BufRead> Splitter<R> {
     pub fn new(rdr: R) -> Splitter<R> {
         Splitter {
             rdr,
-            current: Segment {
-                bytes: Vec::new(),
-                line: 1,
-                offset: 0,
-            },
+            current: Segment { bytes: Vec::new(), line: 1, offset: 0 },
             has_content: false,
             next_line: 1,
             next_offset: 0,
@@ -53,20 +49,17 @@ fn content(line: &[u8]) -> &[u8] {
 }
 
 /// Whether a line starts an article. Cheap for the common case: a line
-/// without `date` in it cannot be a header.
+/// without `date` in it cannot be a header. Bytes that are not UTF-8 (a
+/// headline in another encoding) do not stop a line from being a header:
+/// the tags are ASCII, and the article's own check reports the bytes.
 pub fn is_header_line(line: &[u8]) -> bool {
     let line = content(line);
-    memchr::memmem::find(line, b"date").is_some()
-        && std::str::from_utf8(line)
-            .ok()
-            .and_then(parse_header)
-            .is_some()
+    memchr::memmem::find(line, b"date").is_some() && parse_header(&String::from_utf8_lossy(line)).is_some()
 }
 
 fn is_blank_line(line: &[u8]) -> bool {
     let line = content(line);
-    line.iter().all(|b| matches!(b, b' ' | b'\t'))
-        || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(is_blank))
+    line.iter().all(|b| matches!(b, b' ' | b'\t')) || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(is_blank))
 }
 
 impl<R: BufRead> Iterator for Splitter<R> {
@@ -84,11 +77,7 @@ impl<R: BufRead> Iterator for Splitter<R> {
                     return None;
                 }
                 self.has_content = false;
-                let next = Segment {
-                    bytes: Vec::new(),
-                    line: self.next_line,
-                    offset: self.next_offset,
-                };
+                let next = Segment { bytes: Vec::new(), line: self.next_line, offset: self.next_offset };
                 return Some(Ok(std::mem::replace(&mut self.current, next)));
             }
             let header = is_header_line(&self.line);
@@ -129,16 +118,10 @@ mod tests {
         let input = "\n date 2025-04-11 One\n\nBody.\n\n date 2025-04-12 Two\nBody two.\n\ndate 2025-04-13 Three";
         let parts = split(input);
         assert_eq!(parts.len(), 3);
-        assert_eq!(
-            parts[0],
-            ("\n date 2025-04-11 One\n\nBody.\n\n".into(), 1, 0)
-        );
+        assert_eq!(parts[0], ("\n date 2025-04-11 One\n\nBody.\n\n".into(), 1, 0));
         assert_eq!(parts[1].1, 6);
         assert_eq!(parts[2].0, "date 2025-04-13 Three");
-        assert_eq!(
-            parts.iter().map(|p| p.0.as_str()).collect::<String>(),
-            input
-        );
+        assert_eq!(parts.iter().map(|p| p.0.as_str()).collect::<String>(), input);
     }
 
     #[test]
@@ -146,6 +129,14 @@ mod tests {
         let parts = split("Untagged title\nText.\ndate 2025-04-11 Tagged\n");
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[1].0, "date 2025-04-11 Tagged\n");
+    }
+
+    #[test]
+    fn headers_in_another_encoding_still_split() {
+        let input = b"date 2025-01-02 One\n\nText.\ndate 2025-01-03 Caf\xe9\n";
+        let parts: Vec<Segment> = Splitter::new(&input[..]).map(|s| s.unwrap()).collect();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].line, 4);
     }
 
     #[test]

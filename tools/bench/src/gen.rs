@@ -64,8 +64,8 @@ const UPOS: &[(&str, usize)] = &[
 ];
 
 const DEPRELS: &[&str] = &[
-    "nsubj", "obj", "iobj", "obl", "advmod", "amod", "det", "case", "nmod", "conj", "cc", "aux",
-    "mark", "compound", "punct", "flat", "appos", "xcomp", "ccomp", "nummod",
+    "nsubj", "obj", "iobj", "obl", "advmod", "amod", "det", "case", "nmod", "conj", "cc", "aux", "mark", "compound",
+    "punct", "flat", "appos", "xcomp", "ccomp", "nummod",
 ];
 
 const ENTITY_TYPES: &[&str] = &["PER", "ORG", "LOC", "MISC"];
@@ -104,8 +104,8 @@ const MULTIBYTE_WORDS: &[&str] = &[
 ];
 
 const ONSETS: &[&str] = &[
-    "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br",
-    "ch", "cl", "dr", "gr", "pl", "sh", "st", "th", "tr",
+    "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "ch", "cl", "dr", "gr",
+    "pl", "sh", "st", "th", "tr",
 ];
 const NUCLEI: &[&str] = &["a", "e", "i", "o", "u", "ai", "ea", "ou", "io"];
 const CODAS: &[&str] = &["", "", "", "n", "r", "s", "t", "l", "nd", "st", "m"];
@@ -128,12 +128,7 @@ impl Word {
             None => String::new(),
         };
         let lemma = form.to_lowercase();
-        Word {
-            form,
-            capitalized,
-            lemma,
-            upos,
-        }
+        Word { form, capitalized, lemma, upos }
     }
 }
 
@@ -186,15 +181,8 @@ impl Generator {
                 vocabulary.push(Word::new(form, upos));
             }
         }
-        let multibyte = MULTIBYTE_WORDS
-            .iter()
-            .map(|w| Word::new((*w).to_string(), "PROPN"))
-            .collect();
-        Generator {
-            rng,
-            vocabulary,
-            multibyte,
-        }
+        let multibyte = MULTIBYTE_WORDS.iter().map(|w| Word::new((*w).to_string(), "PROPN")).collect();
+        Generator { rng, vocabulary, multibyte }
     }
 
     /// A word index with a Zipf-like (log-uniform) rank distribution.
@@ -230,29 +218,14 @@ impl Generator {
                         text.push_str(if self.rng.chance(0.06) { ", " } else { " " });
                     }
                     let multibyte = self.rng.chance(0.03);
-                    let word = if multibyte {
-                        self.rng.below(self.multibyte.len())
-                    } else {
-                        self.word_index()
-                    };
-                    let w = if multibyte {
-                        &self.multibyte[word]
-                    } else {
-                        &self.vocabulary[word]
-                    };
+                    let word = if multibyte { self.rng.below(self.multibyte.len()) } else { self.word_index() };
+                    let w = if multibyte { &self.multibyte[word] } else { &self.vocabulary[word] };
                     let start = text.len();
                     text.push_str(if t == 0 { &w.capitalized } else { &w.form });
-                    sent.push(Token {
-                        start,
-                        end: text.len(),
-                        word,
-                        multibyte,
-                    });
+                    sent.push(Token { start, end: text.len(), word, multibyte });
                 }
                 text.push(if self.rng.chance(0.05) { '?' } else { '.' });
-                sentences
-                    .spans
-                    .push(Span::new(s_start as u64, text.len() as u64));
+                sentences.spans.push(Span::new(s_start as u64, text.len() as u64));
 
                 // A dependency tree: heads lean towards a random root, so
                 // every token reaches it (CoNLL-U style: 1-based, 0 = root).
@@ -263,11 +236,7 @@ impl Generator {
                         std::cmp::Ordering::Less => Some(self.rng.range(i + 1, root)),
                         std::cmp::Ordering::Greater => Some(self.rng.range(root, i - 1)),
                     };
-                    let w = if tok.multibyte {
-                        &self.multibyte[tok.word]
-                    } else {
-                        &self.vocabulary[tok.word]
-                    };
+                    let w = if tok.multibyte { &self.multibyte[tok.word] } else { &self.vocabulary[tok.word] };
                     let head_attr = head.map_or(0, |h| h as i64 + 1);
                     tokens.spans.push(
                         Span::new(tok.start as u64, tok.end as u64)
@@ -288,23 +257,17 @@ impl Generator {
                     let len = self.rng.range(1, 3).min(sent.len());
                     let at = self.rng.below(sent.len() - len + 1);
                     let label = self.rng.pick(ENTITY_TYPES);
-                    entities.spans.push(
-                        Span::new(sent[at].start as u64, sent[at + len - 1].end as u64)
-                            .with_label(label),
-                    );
+                    entities
+                        .spans
+                        .push(Span::new(sent[at].start as u64, sent[at + len - 1].end as u64).with_label(label));
                 }
             }
-            paragraphs
-                .spans
-                .push(Span::new(p_start as u64, text.len() as u64));
+            paragraphs.spans.push(Span::new(p_start as u64, text.len() as u64));
         }
 
-        let date = Date::new(
-            2015 + self.rng.below(10) as u16,
-            1 + self.rng.below(12) as u8,
-            1 + self.rng.below(28) as u8,
-        )
-        .expect("day 1 to 28 exists in every month");
+        let date =
+            Date::new(2015 + self.rng.below(10) as u16, 1 + self.rng.below(12) as u8, 1 + self.rng.below(28) as u8)
+                .expect("day 1 to 28 exists in every month");
         let mut title = String::new();
         for t in 0..self.rng.range(4, 9) {
             let ix = self.word_index();
@@ -342,9 +305,7 @@ mod tests {
             (0..20).map(|n| g.document(n)).collect()
         };
         let mut g = Generator::new(7);
-        let mut wtr = strata_format::WriterBuilder::new()
-            .build(Vec::new())
-            .unwrap();
+        let mut wtr = strata_format::WriterBuilder::new().build(Vec::new()).unwrap();
         for (n, doc) in a.iter().enumerate() {
             assert_eq!(&g.document(n as u64), doc);
             wtr.add(doc).unwrap();

@@ -150,15 +150,9 @@ impl<W: Write> Write for Counting<W> {
 fn write_corpus(path: &Path, compression: Option<i32>, budget: Budget) -> Result<Written> {
     let started = Instant::now();
     let bytes = Rc::new(Cell::new(0));
-    let out = Counting {
-        inner: AtomicFile::create(path)?,
-        bytes: Rc::clone(&bytes),
-    };
+    let out = Counting { inner: AtomicFile::create(path)?, bytes: Rc::clone(&bytes) };
     let mut wtr = WriterBuilder::new().compression(compression).build(out)?;
-    wtr.set_corpus_metadata(
-        "generator",
-        Value::Str(format!("strata-bench, seed {SEED:#x}")),
-    );
+    wtr.set_corpus_metadata("generator", Value::Str(format!("strata-bench, seed {SEED:#x}")));
     let mut generator = Generator::new(SEED);
     let mut writer_time = Duration::ZERO;
     let mut text_bytes = 0u64;
@@ -187,11 +181,7 @@ fn write_corpus(path: &Path, compression: Option<i32>, budget: Budget) -> Result
     out.inner.commit()?;
     progress.done();
 
-    let tokens = schema
-        .layers
-        .iter()
-        .find(|l| l.name == "token")
-        .map_or(0, |l| l.spans);
+    let tokens = schema.layers.iter().find(|l| l.name == "token").map_or(0, |l| l.spans);
     Ok(Written {
         path: path.to_path_buf(),
         docs,
@@ -221,11 +211,7 @@ impl<'a> Progress<'a> {
             path,
             target,
             // Small files get no progress lines.
-            next: if target >= 100 * MB {
-                target / 10
-            } else {
-                u64::MAX
-            },
+            next: if target >= 100 * MB { target / 10 } else { u64::MAX },
             started: Instant::now(),
         }
     }
@@ -242,11 +228,7 @@ impl<'a> Progress<'a> {
     }
 
     fn done(&self) {
-        eprintln!(
-            "  done: {} in {:.1} s",
-            self.path.display(),
-            self.started.elapsed().as_secs_f64()
-        );
+        eprintln!("  done: {} in {:.1} s", self.path.display(), self.started.elapsed().as_secs_f64());
     }
 }
 
@@ -274,10 +256,7 @@ struct Summary {
 fn summarize(mut times: Vec<Duration>) -> Summary {
     times.sort_unstable();
     let rank = |q: f64| times[((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
-    Summary {
-        median: rank(0.5),
-        p99: rank(0.99),
-    }
+    Summary { median: rank(0.5), p99: rank(0.99) }
 }
 
 /// Warm read timings of one file.
@@ -321,11 +300,7 @@ fn time_reads(path: &Path) -> Result<ReadTimes> {
         black_box(doc.text()?);
         by_id.push(t.elapsed());
     }
-    Ok(ReadTimes {
-        open: summarize(opens),
-        by_index: summarize(by_index),
-        by_id: summarize(by_id),
-    })
+    Ok(ReadTimes { open: summarize(opens), by_index: summarize(by_index), by_id: summarize(by_id) })
 }
 
 /// `1234567` as `1,234,567`.
@@ -372,15 +347,9 @@ fn row(label: &str, cells: &[String]) {
 }
 
 fn print_size_table(plain: &Written, zstd: &Written) {
-    println!(
-        "Size: synthetic news corpus, ~{} of text (seed {SEED:#x})",
-        mb(SIZE_TEXT_BYTES)
-    );
+    println!("Size: synthetic news corpus, ~{} of text (seed {SEED:#x})", mb(SIZE_TEXT_BYTES));
     let both = |f: &dyn Fn(&Written) -> String| [f(plain), f(zstd)];
-    row(
-        "",
-        &["uncompressed".into(), format!("zstd level {ZSTD_LEVEL}")],
-    );
+    row("", &["uncompressed".into(), format!("zstd level {ZSTD_LEVEL}")]);
     row("documents", &both(&|w| int(w.docs)));
     row("spans (all layers)", &both(&|w| int(w.spans)));
     row("  of which tokens", &both(&|w| int(w.tokens)));
@@ -388,40 +357,20 @@ fn print_size_table(plain: &Written, zstd: &Written) {
     row("text bytes", &both(&|w| int(w.text_bytes)));
     row("file bytes", &both(&|w| int(w.file_bytes)));
     row("file size", &both(&|w| mb(w.file_bytes)));
-    row(
-        "bytes per document",
-        &both(&|w| int(ratio(w.file_bytes, w.docs).round() as u64)),
-    );
-    row(
-        "bytes per span (file / all spans)",
-        &both(&|w| format!("{:.2}", ratio(w.file_bytes, w.spans))),
-    );
-    row(
-        "bytes per token (file / tokens)",
-        &both(&|w| format!("{:.2}", ratio(w.file_bytes, w.tokens))),
-    );
+    row("bytes per document", &both(&|w| int(ratio(w.file_bytes, w.docs).round() as u64)));
+    row("bytes per span (file / all spans)", &both(&|w| format!("{:.2}", ratio(w.file_bytes, w.spans))));
+    row("bytes per token (file / tokens)", &both(&|w| format!("{:.2}", ratio(w.file_bytes, w.tokens))));
     row(
         "text share (text bytes / file bytes)",
         &both(&|w| format!("{:.1} %", 100.0 * ratio(w.text_bytes, w.file_bytes))),
     );
-    row(
-        "file size / text size",
-        &both(&|w| format!("{:.2}x", ratio(w.file_bytes, w.text_bytes))),
-    );
+    row("file size / text size", &both(&|w| format!("{:.2}x", ratio(w.file_bytes, w.text_bytes))));
     row("writer time (add + finish)", &both(&|w| dur(w.writer_time)));
     row(
         "writer throughput (MB text / s)",
-        &both(&|w| {
-            format!(
-                "{:.1}",
-                w.text_bytes as f64 / MB as f64 / w.writer_time.as_secs_f64()
-            )
-        }),
+        &both(&|w| format!("{:.1}", w.text_bytes as f64 / MB as f64 / w.writer_time.as_secs_f64())),
     );
-    row(
-        "wall time incl. generation, fsync",
-        &both(&|w| dur(w.total_time)),
-    );
+    row("wall time incl. generation, fsync", &both(&|w| dur(w.total_time)));
 }
 
 fn print_open_table(files: [(&Written, &ReadTimes); 2]) {
@@ -439,30 +388,12 @@ fn print_open_table(files: [(&Written, &ReadTimes); 2]) {
     row("file bytes", &both(&|w, _| int(w.file_bytes)));
     row("documents", &both(&|w, _| int(w.docs)));
     row("spans (all layers)", &both(&|w, _| int(w.spans)));
-    row(
-        &format!("Corpus::open, median of {OPENS}"),
-        &both(&|_, t| dur(t.open.median)),
-    );
-    row(
-        &format!("Corpus::open, p99 of {OPENS}"),
-        &both(&|_, t| dur(t.open.p99)),
-    );
-    row(
-        &format!("last doc by index, median of {LOOKUPS}"),
-        &both(&|_, t| dur(t.by_index.median)),
-    );
-    row(
-        &format!("last doc by index, p99 of {LOOKUPS}"),
-        &both(&|_, t| dur(t.by_index.p99)),
-    );
-    row(
-        &format!("last doc by id, median of {LOOKUPS}"),
-        &both(&|_, t| dur(t.by_id.median)),
-    );
-    row(
-        &format!("last doc by id, p99 of {LOOKUPS}"),
-        &both(&|_, t| dur(t.by_id.p99)),
-    );
+    row(&format!("Corpus::open, median of {OPENS}"), &both(&|_, t| dur(t.open.median)));
+    row(&format!("Corpus::open, p99 of {OPENS}"), &both(&|_, t| dur(t.open.p99)));
+    row(&format!("last doc by index, median of {LOOKUPS}"), &both(&|_, t| dur(t.by_index.median)));
+    row(&format!("last doc by index, p99 of {LOOKUPS}"), &both(&|_, t| dur(t.by_index.p99)));
+    row(&format!("last doc by id, median of {LOOKUPS}"), &both(&|_, t| dur(t.by_id.median)));
+    row(&format!("last doc by id, p99 of {LOOKUPS}"), &both(&|_, t| dur(t.by_id.p99)));
     let [(small_w, small), (big_w, big)] = files;
     println!();
     println!(
@@ -478,25 +409,13 @@ fn run() -> Result<()> {
     let opts = parse_args()?;
     fs::create_dir_all(&opts.dir)?;
     let dir = opts.dir.canonicalize()?;
-    let (big_bytes, big_name) = if opts.quick {
-        (64 * MB, "open-64mb.strata")
-    } else {
-        (GB, "open-1gb.strata")
-    };
+    let (big_bytes, big_name) = if opts.quick { (64 * MB, "open-64mb.strata") } else { (GB, "open-1gb.strata") };
     let path = |name: &str| dir.join(name);
     let mut created = Vec::new();
 
-    let plain = write_corpus(
-        &path("size-plain.strata"),
-        None,
-        Budget::TextBytes(SIZE_TEXT_BYTES),
-    )?;
+    let plain = write_corpus(&path("size-plain.strata"), None, Budget::TextBytes(SIZE_TEXT_BYTES))?;
     created.push(plain.path.clone());
-    let zstd = write_corpus(
-        &path("size-zstd3.strata"),
-        Some(ZSTD_LEVEL),
-        Budget::TextBytes(SIZE_TEXT_BYTES),
-    )?;
+    let zstd = write_corpus(&path("size-zstd3.strata"), Some(ZSTD_LEVEL), Budget::TextBytes(SIZE_TEXT_BYTES))?;
     created.push(zstd.path.clone());
     check(&plain)?;
     check(&zstd)?;

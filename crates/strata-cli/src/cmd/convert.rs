@@ -207,23 +207,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
         writeln!(stderr, "{line}")?;
     }
-    Ok(if counts.rejected > 0 {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    Ok(if counts.rejected > 0 { Outcome::Problems } else { Outcome::Ok })
 }
 
 /// Adds `add`'s fields, layers and metadata to `into`, in order.
 fn merge_schema(into: &mut Schema, add: Schema, name: &str) -> anyhow::Result<()> {
     for f in add.fields {
         match into.field_index(&f.name).map(|i| into.fields[i].ty) {
-            Some(ty) if ty != f.ty => bail!(
-                "{name}: field {:?} is a {} here but a {} in an earlier input",
-                f.name,
-                f.ty.name(),
-                ty.name()
-            ),
+            Some(ty) if ty != f.ty => {
+                bail!("{name}: field {:?} is a {} here but a {} in an earlier input", f.name, f.ty.name(), ty.name())
+            }
             Some(_) => {}
             None => into.fields.push(f),
         }
@@ -232,10 +225,7 @@ fn merge_schema(into: &mut Schema, add: Schema, name: &str) -> anyhow::Result<()
         let ix = match into.layer_index(&l.name) {
             Some(ix) => ix,
             None => {
-                into.layers.push(strata_format::LayerDef {
-                    attrs: Vec::new(),
-                    ..l.clone()
-                });
+                into.layers.push(strata_format::LayerDef { attrs: Vec::new(), ..l.clone() });
                 into.layers.len() - 1
             }
         };

@@ -24,11 +24,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let corpus = super::open_corpus(&args.file)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let schema = corpus.schema();
-    let mode = if corpus.is_compressed() {
-        "zstd"
-    } else {
-        "uncompressed"
-    };
+    let mode = if corpus.is_compressed() { "zstd" } else { "uncompressed" };
     writeln!(
         out,
         "strata v{} {mode}, {} bytes, crc32 {:08x}",
@@ -37,15 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         corpus.file_crc()
     )?;
     for s in corpus.sections() {
-        writeln!(
-            out,
-            "section {} offset={} len={} flags={} crc32={:08x}",
-            s.name(),
-            s.offset,
-            s.len,
-            s.flags,
-            s.crc
-        )?;
+        writeln!(out, "section {} offset={} len={} flags={} crc32={:08x}", s.name(), s.offset, s.len, s.flags, s.crc)?;
     }
     writeln!(out, "documents {}", corpus.len())?;
     writeln!(out, "text_bytes {}", schema.text_bytes)?;
@@ -54,19 +42,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         writeln!(out, "field {:?} {}", f.name, f.ty.name())?;
     }
     for l in &schema.layers {
-        let attrs: Vec<String> = l
-            .attrs
-            .iter()
-            .map(|a| format!("{:?}:{}", a.name, a.ty.name()))
-            .collect();
-        writeln!(
-            out,
-            "layer {:?} spans={} relations={} attrs=[{}]",
-            l.name,
-            l.spans,
-            l.relations,
-            attrs.join(" ")
-        )?;
+        let attrs: Vec<String> = l.attrs.iter().map(|a| format!("{:?}:{}", a.name, a.ty.name())).collect();
+        writeln!(out, "layer {:?} spans={} relations={} attrs=[{}]", l.name, l.spans, l.relations, attrs.join(" "))?;
     }
     for (k, v) in &schema.corpus_metadata {
         writeln!(out, "corpus_meta {k:?} {}", value_debug(v))?;
@@ -81,13 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
-        writeln!(
-            out,
-            "doc {} id={:?} text_bytes={}",
-            doc.index(),
-            doc.id(),
-            doc.text_len()
-        )?;
+        writeln!(out, "doc {} id={:?} text_bytes={}", doc.index(), doc.id(), doc.text_len())?;
         match doc.text() {
             Ok(t) => writeln!(out, "  text {t:?}")?,
             Err(e) => writeln!(out, "  text ERROR {e}")?,
@@ -99,13 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
         }
         for layer in doc.layers() {
-            writeln!(
-                out,
-                "  layer {:?} spans={} relations={}",
-                layer.name(),
-                layer.len(),
-                layer.relation_count()
-            )?;
+            writeln!(out, "  layer {:?} spans={} relations={}", layer.name(), layer.len(), layer.relation_count())?;
             let attrs: Vec<_> = layer.attrs().collect();
             for s in 0..layer.len() {
                 let mut line = match (layer.span(s), layer.text(s)) {
@@ -121,12 +86,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 }
                 for a in &attrs {
                     match a.get(s) {
-                        Ok(Some(AttrValueRef::Str(v))) => {
-                            line.push_str(&format!(" {}={v:?}", a.name()))
-                        }
-                        Ok(Some(AttrValueRef::Int(v))) => {
-                            line.push_str(&format!(" {}={v}", a.name()))
-                        }
+                        Ok(Some(AttrValueRef::Str(v))) => line.push_str(&format!(" {}={v:?}", a.name())),
+                        Ok(Some(AttrValueRef::Int(v))) => line.push_str(&format!(" {}={v}", a.name())),
                         Ok(None) => {}
                         Err(e) => line.push_str(&format!(" {}=ERROR({e})", a.name())),
                     }
@@ -156,11 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if problems == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Problems
-    })
+    Ok(if problems == 0 { Outcome::Ok } else { Outcome::Problems })
 }
 
 /// A metadata value with its type visible: dates bare, strings quoted,

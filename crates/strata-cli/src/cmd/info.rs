@@ -29,47 +29,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let schema = corpus.schema();
     let file_bytes = corpus.as_bytes().len() as u64;
     if args.json {
-        let layers: Map<String, Json> = schema
-            .layers
-            .iter()
-            .map(|l| (l.name.clone(), json!(l.spans)))
-            .collect();
-        let relations: Map<String, Json> = schema
-            .layers
-            .iter()
-            .map(|l| (l.name.clone(), json!(l.relations)))
-            .collect();
+        let layers: Map<String, Json> = schema.layers.iter().map(|l| (l.name.clone(), json!(l.spans))).collect();
+        let relations: Map<String, Json> = schema.layers.iter().map(|l| (l.name.clone(), json!(l.relations))).collect();
         let attributes: Map<String, Json> = schema
             .layers
             .iter()
             .map(|l| {
-                let attrs: Map<String, Json> = l
-                    .attrs
-                    .iter()
-                    .map(|a| (a.name.clone(), json!(a.ty.name())))
-                    .collect();
+                let attrs: Map<String, Json> = l.attrs.iter().map(|a| (a.name.clone(), json!(a.ty.name()))).collect();
                 (l.name.clone(), Json::Object(attrs))
             })
             .collect();
-        let fields: Map<String, Json> = schema
-            .fields
-            .iter()
-            .map(|f| (f.name.clone(), json!(f.ty.name())))
-            .collect();
-        let corpus_metadata: Map<String, Json> = schema
-            .corpus_metadata
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(value_text(v))))
-            .collect();
+        let fields: Map<String, Json> = schema.fields.iter().map(|f| (f.name.clone(), json!(f.ty.name()))).collect();
+        let corpus_metadata: Map<String, Json> =
+            schema.corpus_metadata.iter().map(|(k, v)| (k.clone(), json!(value_text(v)))).collect();
         let sections: Map<String, Json> = corpus
             .sections()
             .iter()
-            .map(|s| {
-                (
-                    s.name().to_string(),
-                    json!({ "offset": s.offset, "bytes": s.len, "crc32": s.crc }),
-                )
-            })
+            .map(|s| (s.name().to_string(), json!({ "offset": s.offset, "bytes": s.len, "crc32": s.crc })))
             .collect();
         let out = json!({
             "file": args.file.display().to_string(),
@@ -100,65 +76,25 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     line(format!(
         "format      strata v{}, {}",
         corpus.version(),
-        if corpus.is_compressed() {
-            "zstd blocks"
-        } else {
-            "uncompressed"
-        }
+        if corpus.is_compressed() { "zstd blocks" } else { "uncompressed" }
     ));
     line(format!("documents   {}", corpus.len()));
-    line(format!(
-        "text        {} ({} bytes)",
-        human(schema.text_bytes),
-        schema.text_bytes
-    ));
-    line(format!(
-        "file size   {} ({} bytes)",
-        human(file_bytes),
-        file_bytes
-    ));
-    line(format!(
-        "strings     {} distinct labels and attribute values",
-        corpus.string_count()
-    ));
+    line(format!("text        {} ({} bytes)", human(schema.text_bytes), schema.text_bytes));
+    line(format!("file size   {} ({} bytes)", human(file_bytes), file_bytes));
+    line(format!("strings     {} distinct labels and attribute values", corpus.string_count()));
     if !schema.layers.is_empty() {
         line(String::new());
-        let width = schema
-            .layers
-            .iter()
-            .map(|l| l.name.len())
-            .max()
-            .unwrap_or(0)
-            .max(5);
-        line(format!(
-            "{:width$}  {:>12}  {:>12}  attributes",
-            "layer", "spans", "relations"
-        ));
+        let width = schema.layers.iter().map(|l| l.name.len()).max().unwrap_or(0).max(5);
+        line(format!("{:width$}  {:>12}  {:>12}  attributes", "layer", "spans", "relations"));
         for l in &schema.layers {
-            let attrs: Vec<String> = l
-                .attrs
-                .iter()
-                .map(|a| format!("{}:{}", a.name, a.ty.name()))
-                .collect();
-            let row = format!(
-                "{:width$}  {:>12}  {:>12}  {}",
-                l.name,
-                l.spans,
-                l.relations,
-                attrs.join(" ")
-            );
+            let attrs: Vec<String> = l.attrs.iter().map(|a| format!("{}:{}", a.name, a.ty.name())).collect();
+            let row = format!("{:width$}  {:>12}  {:>12}  {}", l.name, l.spans, l.relations, attrs.join(" "));
             line(row.trim_end().to_string());
         }
     }
     if !schema.fields.is_empty() {
         line(String::new());
-        let width = schema
-            .fields
-            .iter()
-            .map(|f| f.name.len())
-            .max()
-            .unwrap_or(0)
-            .max(14);
+        let width = schema.fields.iter().map(|f| f.name.len()).max().unwrap_or(0).max(14);
         line(format!("{:width$}  type", "metadata field"));
         for f in &schema.fields {
             line(format!("{:width$}  {}", f.name, f.ty.name()));
@@ -172,18 +108,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     line(String::new());
-    line(format!(
-        "{:10}  {:>14}  {:>14}  crc32",
-        "section", "offset", "bytes"
-    ));
+    line(format!("{:10}  {:>14}  {:>14}  crc32", "section", "offset", "bytes"));
     for s in corpus.sections() {
-        line(format!(
-            "{:10}  {:>14}  {:>14}  {:08x}",
-            s.name(),
-            s.offset,
-            s.len,
-            s.crc
-        ));
+        line(format!("{:10}  {:>14}  {:>14}  {:08x}", s.name(), s.offset, s.len, s.crc));
     }
     print!("{out}");
     Ok(Outcome::Ok)

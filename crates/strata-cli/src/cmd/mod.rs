@@ -13,9 +13,7 @@ use strata_reader::Corpus;
 /// Opens a strata file by memory map, or reads standard input for `-`.
 pub fn open_corpus(path: &Path) -> anyhow::Result<Corpus> {
     if path.as_os_str() == "-" {
-        let bytes = crate::formats::Input::open(path)?
-            .read_all()
-            .context("cannot read standard input")?;
+        let bytes = crate::formats::Input::open(path)?.read_all().context("cannot read standard input")?;
         return Corpus::from_vec(bytes).context("<stdin>");
     }
     // SAFETY: strata never writes a file in place (it writes a new file and

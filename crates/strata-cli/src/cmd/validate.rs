@@ -29,9 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Err(err) => match err.downcast::<strata_format::Error>() {
             // An unreadable file (missing, no permission) is not a verdict
             // on its content.
-            Ok(e) if matches!(e.kind(), ErrorKind::Io(_)) => {
-                return Err(anyhow::Error::new(e).context(name))
-            }
+            Ok(e) if matches!(e.kind(), ErrorKind::Io(_)) => return Err(anyhow::Error::new(e).context(name)),
             Ok(e) => vec![e],
             Err(other) => return Err(other),
         },
@@ -41,32 +39,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .iter()
             .map(|p| json!({ "section": section_of(p), "offset": p.offset(), "message": p.to_string() }))
             .collect();
-        println!(
-            "{}",
-            json!({ "file": name, "valid": problems.is_empty(), "problems": list })
-        );
+        println!("{}", json!({ "file": name, "valid": problems.is_empty(), "problems": list }));
     } else if problems.is_empty() {
         println!("{name}: valid");
     } else {
         for p in &problems {
             eprintln!("{name}: {p}");
         }
-        let more = if problems.len() >= strata_format::MAX_PROBLEMS {
-            " (stopped counting)"
-        } else {
-            ""
-        };
-        eprintln!(
-            "{name}: invalid: {} problem{}{more}",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
+        let more = if problems.len() >= strata_format::MAX_PROBLEMS { " (stopped counting)" } else { "" };
+        eprintln!("{name}: invalid: {} problem{}{more}", problems.len(), if problems.len() == 1 { "" } else { "s" });
     }
-    Ok(if problems.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Problems
-    })
+    Ok(if problems.is_empty() { Outcome::Ok } else { Outcome::Problems })
 }
 
 fn section_of(e: &strata_format::Error) -> &'static str {

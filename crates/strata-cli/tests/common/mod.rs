@@ -1,0 +1,57 @@
+//! Helpers shared by the end-to-end tests: run the `strata` binary in a
+//! folder, find fixtures, compare with a readable failure message.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join(rel)
+}
+
+/// Runs `strata` with these arguments in `dir`, feeding `stdin`.
+pub fn strata_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+    cmd.args(args).current_dir(dir).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().expect("strata runs");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+pub fn strata(dir: &Path, args: &[&str]) -> Output {
+    strata_in(dir, args, None)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts the exit status, printing both streams when it differs.
+#[macro_export]
+macro_rules! assert_status {
+    ($out:expr, $code:expr) => {{
+        let out = &$out;
+        assert_eq!(
+            out.status.code(),
+            Some($code),
+            "\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            $crate::common::text(&out.stdout),
+            $crate::common::text(&out.stderr)
+        );
+    }};
+}
+
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
