@@ -54,8 +54,11 @@ fn style() -> impl Strategy<Value = Style> {
         })
 }
 
-/// (text, expected blocks as (is_heading, content)).
-fn article() -> impl Strategy<Value = (String, Vec<(bool, String)>, Option<(u16, u8, u8)>)> {
+/// A generated article: its text, the blocks it was built from as
+/// `(is_heading, content)`, and its date.
+type Generated = (String, Vec<(bool, String)>, Option<(u16, u8, u8)>);
+
+fn article() -> impl Strategy<Value = Generated> {
     (
         prop::option::of((1900u16..2100, 1u8..=12, 1u8..=28)),
         "[A-Z][a-z]{1,8}( [a-z]{1,8}){0,5}",
