@@ -30,6 +30,7 @@
 
 mod article;
 mod header;
+pub mod sgml;
 mod split;
 
 use std::borrow::Cow;
@@ -84,7 +85,7 @@ impl fmt::Display for Problem {
 
 /// Line and column (1-based, in characters) of byte `at` of `bytes`, whose
 /// first line is input line `first_line`.
-fn position(bytes: &[u8], at: usize, first_line: u64) -> (u64, u64) {
+pub(crate) fn position(bytes: &[u8], at: usize, first_line: u64) -> (u64, u64) {
     let before = &bytes[..at.min(bytes.len())];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let line = first_line + memchr::memchr_iter(b'\n', before).count() as u64;
