@@ -18,6 +18,9 @@ pub enum Format {
     Jsonl,
     /// Tagged news articles (spec/TAGGED.md): one article or a stream.
     Tagged,
+    /// SGML newswire: Gigaword, AQUAINT, TREC, Reuters-21578 (read);
+    /// Gigaword-style `<DOC>` records (written).
+    Sgml,
 }
 
 impl Format {
@@ -27,6 +30,7 @@ impl Format {
             "strata" => Some(Format::Strata),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "txt" | "text" => Some(Format::Tagged),
+            "sgml" | "sgm" => Some(Format::Sgml),
             _ => None,
         }
     }
@@ -43,17 +47,21 @@ impl Format {
         if let Some(f) = Format::from_extension(path) {
             return Ok(f);
         }
-        let first = head.iter().find(|b| !b.is_ascii_whitespace());
-        if first == Some(&b'{') {
+        let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+        let rest = &head[start..];
+        if rest.starts_with(b"{") {
             return Ok(Format::Jsonl);
+        }
+        if [&b"<DOC"[..], b"<REUTERS", b"<!DOCTYPE lewis"].iter().any(|p| rest.starts_with(p)) {
+            return Ok(Format::Sgml);
         }
         let first_line = head.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace));
         if first_line.is_some_and(strata_tagged::is_header_line) {
             return Ok(Format::Tagged);
         }
         bail!(
-            "cannot tell the format of {}: expected a .strata, .jsonl or .txt name, or content in one of \
-             those formats; give --from",
+            "cannot tell the format of {}: expected a .strata, .jsonl, .txt or .sgml name, or content in \
+             one of those formats; give --from",
             path.display()
         )
     }

@@ -66,6 +66,7 @@ pub enum Sink {
     Strata(Writer<Dest>),
     Jsonl { dest: Dest, check: Writer<io::Sink> },
     Tagged { dest: Dest, check: Writer<io::Sink> },
+    Sgml { dest: Dest, check: Writer<io::Sink> },
     Folder { dir: PathBuf, check: Writer<io::Sink>, written: Vec<PathBuf> },
 }
 
@@ -99,6 +100,7 @@ impl Sink {
                 Sink::Jsonl { dest, check: check()? }
             }
             Format::Tagged => Sink::Tagged { dest, check: check()? },
+            Format::Sgml => Sink::Sgml { dest, check: check()? },
         })
     }
 
@@ -106,7 +108,10 @@ impl Sink {
     pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
         let checked = match self {
             Sink::Strata(w) => w.add(doc),
-            Sink::Jsonl { check, .. } | Sink::Tagged { check, .. } | Sink::Folder { check, .. } => check.add(doc),
+            Sink::Jsonl { check, .. }
+            | Sink::Tagged { check, .. }
+            | Sink::Sgml { check, .. }
+            | Sink::Folder { check, .. } => check.add(doc),
         };
         match checked {
             Ok(_) => {}
@@ -121,6 +126,11 @@ impl Sink {
                 dest.write_all(line.as_bytes())
             }
             Sink::Tagged { dest, .. } => dest.write_all(doc.text.as_bytes()),
+            Sink::Sgml { dest, .. } => {
+                let mut record = String::new();
+                strata_tagged::sgml::write_sgml(doc, &mut record);
+                dest.write_all(record.as_bytes())
+            }
             Sink::Folder { dir, written, .. } => {
                 let Some(path) = file_for_id(dir, &doc.id) else {
                     return Ok(Some(format!("document {:?} rejected: its id cannot name a file", doc.id)));
@@ -145,7 +155,7 @@ impl Sink {
     pub fn finish(self) -> anyhow::Result<()> {
         match self {
             Sink::Strata(w) => w.finish().context("cannot finish the output")?.commit(),
-            Sink::Jsonl { dest, .. } | Sink::Tagged { dest, .. } => dest.commit(),
+            Sink::Jsonl { dest, .. } | Sink::Tagged { dest, .. } | Sink::Sgml { dest, .. } => dest.commit(),
             Sink::Folder { .. } => Ok(()),
         }
     }

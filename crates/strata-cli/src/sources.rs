@@ -74,6 +74,7 @@ pub enum Source {
     Strata { name: String, corpus: Box<strata_reader::Corpus> },
     Jsonl { input: Input, header: Option<Schema>, pending: Option<Vec<u8>>, first_len: u64 },
     Tagged { input: Input, id: String, options: strata_tagged::Options },
+    Sgml { input: Input, options: strata_tagged::Options },
 }
 
 impl Source {
@@ -110,6 +111,7 @@ impl Source {
                 Ok(Source::Jsonl { input, header, pending, first_len })
             }
             Format::Tagged => Ok(Source::Tagged { input, id: file.id.clone(), options: tagged.clone() }),
+            Format::Sgml => Ok(Source::Sgml { input, options: tagged.clone() }),
         }
     }
 
@@ -117,7 +119,7 @@ impl Source {
     pub fn name(&self) -> &str {
         match self {
             Source::Strata { name, .. } => name,
-            Source::Jsonl { input, .. } | Source::Tagged { input, .. } => &input.name,
+            Source::Jsonl { input, .. } | Source::Tagged { input, .. } | Source::Sgml { input, .. } => &input.name,
         }
     }
 
@@ -126,7 +128,7 @@ impl Source {
         match self {
             Source::Strata { corpus, .. } => corpus.schema().clone(),
             Source::Jsonl { header, .. } => header.clone().unwrap_or_default(),
-            Source::Tagged { .. } => Schema::default(),
+            Source::Tagged { .. } | Source::Sgml { .. } => Schema::default(),
         }
     }
 
@@ -146,6 +148,7 @@ impl Source {
             }
             Source::Jsonl { input, pending, first_len, .. } => jsonl_each(input, pending, first_len, f),
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
+            Source::Sgml { input, options } => sgml_each(input, &options, f),
         }
     }
 }
@@ -249,4 +252,35 @@ fn tagged_each(
         emit(seg)?;
     }
     Ok(bytes)
+}
+
+/// SGML files are read whole: a record's end tag can be anywhere, and the
+/// files of the families are megabytes, not gigabytes.
+fn sgml_each(
+    input: Input,
+    options: &strata_tagged::Options,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    let name = input.name.clone();
+    let bytes = input.read_all().with_context(|| format!("cannot read {name}"))?;
+    for item in strata_tagged::sgml::parse_sgml(&bytes, options) {
+        let item = match item.result {
+            Ok((doc, warnings)) => {
+                let (line, _) = strata_tagged::line_column(&bytes, item.offset);
+                Item {
+                    location: format!("{name}:{line}:1"),
+                    doc: Ok(doc),
+                    warnings: warnings
+                        .iter()
+                        .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
+                        .collect(),
+                }
+            }
+            Err(p) => {
+                Item { location: format!("{name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
+            }
+        };
+        f(item)?;
+    }
+    Ok(bytes.len() as u64)
 }

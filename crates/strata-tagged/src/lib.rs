@@ -83,6 +83,12 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Line and column (1-based, the column in characters) of byte `at` of an
+/// input.
+pub fn line_column(input: &[u8], at: usize) -> (u64, u64) {
+    position(input, at, 1)
+}
+
 /// Line and column (1-based, in characters) of byte `at` of `bytes`, whose
 /// first line is input line `first_line`.
 pub(crate) fn position(bytes: &[u8], at: usize, first_line: u64) -> (u64, u64) {

@@ -29,6 +29,8 @@ use crate::Outcome;
   strata convert article.txt -o article.strata       tagged news articles
   strata convert articles/ -o news.strata             a folder, recursively
   strata convert news.strata -o out/                  one .txt file per document
+  strata convert reut2-000.sgm afp_eng_2005.sgml -o newswire.strata
+  strata convert newswire.strata -o newswire.sgml     Gigaword-style <DOC> records
   strata convert a.jsonl b.jsonl -o both.strata --compress
   cat corpus.jsonl | strata convert - --from jsonl -o corpus.strata
   strata convert corpus.strata -o - --to jsonl | head
@@ -58,7 +60,7 @@ pub struct Args {
     /// articles become errors instead of warnings.
     #[arg(long)]
     strict: bool,
-    /// The encoding of tagged-article inputs that are not UTF-8.
+    /// The encoding of tagged-article and SGML inputs that are not UTF-8.
     #[arg(long, value_enum, default_value_t = InputEncoding::Utf8)]
     encoding: InputEncoding,
     /// Print nothing but errors.
@@ -98,10 +100,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let to = match args.to.or_else(|| Format::from_extension(&args.output)) {
         Some(f) => f,
         None if folder => Format::Tagged,
-        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl or tagged)"),
+        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged or sgml)"),
         None => bail!(
-            "cannot tell the output format of {}: expected a .strata, .jsonl or .txt name, or a folder \
-             (ending in /); give --to",
+            "cannot tell the output format of {}: expected a .strata, .jsonl, .txt or .sgml name, or a \
+             folder (ending in /); give --to",
             args.output.display()
         ),
     };
