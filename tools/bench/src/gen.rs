@@ -294,6 +294,154 @@ impl Generator {
     }
 }
 
+/// Days in `month` of `year` (Gregorian calendar).
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Tagged news articles (`spec/TAGGED.md`), as plain text for the `tagged`
+/// workload. They share the vocabulary of the annotated documents above.
+impl Generator {
+    /// Appends one word: from the Zipf-like vocabulary, or now and then
+    /// (3 %) a multi-byte proper noun such as `Київ` or `東京`.
+    fn push_word(&mut self, out: &mut String, capitalized: bool) {
+        let w = if self.rng.chance(0.03) {
+            let ix = self.rng.below(self.multibyte.len());
+            &self.multibyte[ix]
+        } else {
+            let ix = self.word_index();
+            &self.vocabulary[ix]
+        };
+        out.push_str(if capitalized { &w.capitalized } else { &w.form });
+    }
+
+    /// Appends `n` words separated by spaces, the first one capitalized.
+    fn push_words(&mut self, out: &mut String, n: usize) {
+        for i in 0..n {
+            if i > 0 {
+                out.push(' ');
+            }
+            self.push_word(out, i == 0);
+        }
+    }
+
+    /// Appends one sentence of 6 to 28 words, ending in `.` or `?`, with
+    /// commas, a possessive `’s`, an en dash or a “scare quote” here and
+    /// there. About one sentence in seven is a whole “quotation.”
+    fn push_sentence(&mut self, out: &mut String) {
+        let quoted = self.rng.chance(0.15);
+        if quoted {
+            out.push('“');
+        }
+        let words = self.rng.range(6, 28);
+        let mut i = 0;
+        while i < words {
+            if i > 0 {
+                out.push_str(match self.rng.below(100) {
+                    0..=5 => ", ",
+                    6 => " – ",
+                    _ => " ",
+                });
+            }
+            if i > 0 && i + 2 < words && self.rng.chance(0.02) {
+                // A short “scare quote” of two words; ‘single’ inside a
+                // quotation.
+                let (open, close) = if quoted { ('‘', '’') } else { ('“', '”') };
+                out.push(open);
+                self.push_word(out, false);
+                out.push(' ');
+                self.push_word(out, false);
+                out.push(close);
+                i += 2;
+                continue;
+            }
+            self.push_word(out, i == 0);
+            if self.rng.chance(0.02) {
+                out.push_str("’s");
+            }
+            i += 1;
+        }
+        out.push(if self.rng.chance(0.05) { '?' } else { '.' });
+        if quoted {
+            out.push('”');
+        }
+    }
+
+    /// Appends one tagged article and returns the number of lines (line
+    /// ends) it holds:
+    ///
+    /// ```text
+    ///  date 2019-07-23 Headline words ‘with a quote’ in it
+    ///
+    /// Paragraph of one to three sentences.
+    ///
+    /// Sub heading
+    ///
+    /// Paragraph ...
+    ///
+    /// ```
+    ///
+    /// The header line (a leading space, a valid date from 2000 to 2025, a
+    /// headline of 5 to 14 words) is followed by 10 to 20 blocks separated
+    /// by blank lines: paragraphs of 1 to 3 sentences on one line each, and
+    /// now and then (8 %, never first, last or twice in a row) a short
+    /// unpunctuated sub-heading like `Mending ties`. A blank line ends the
+    /// article, so articles can simply be written one after another.
+    pub fn tagged_article(&mut self, out: &mut String) -> u64 {
+        let year = 2000 + self.rng.below(26) as u16;
+        let month = 1 + self.rng.below(12) as u8;
+        let day = 1 + self.rng.below(usize::from(days_in_month(year, month))) as u8;
+        debug_assert!(Date::new(year, month, day).is_some());
+        out.push_str(&format!(" date {year:04}-{month:02}-{day:02} "));
+
+        // The headline: capitalized, so it cannot be read as another tag.
+        let words = self.rng.range(5, 14);
+        self.push_words(out, words);
+        if self.rng.chance(0.3) {
+            out.push_str(" ‘");
+            let quoted = self.rng.range(2, 4);
+            self.push_words(out, quoted);
+            out.push('’');
+        }
+        if self.rng.chance(0.5) {
+            out.push('.');
+        }
+        out.push('\n');
+        let mut lines = 1;
+
+        let blocks = self.rng.range(10, 20);
+        let mut after_heading = false;
+        for b in 0..blocks {
+            out.push('\n');
+            // A heading must have a block after it, else it reads as a
+            // (short) paragraph.
+            let heading = b > 0 && b + 1 < blocks && !after_heading && self.rng.chance(0.08);
+            if heading {
+                let words = self.rng.range(1, 4);
+                self.push_words(out, words);
+            } else {
+                for s in 0..self.rng.range(1, 3) {
+                    if s > 0 {
+                        out.push(' ');
+                    }
+                    self.push_sentence(out);
+                }
+            }
+            out.push('\n');
+            lines += 2;
+            after_heading = heading;
+        }
+        // The blank line between this article and the next.
+        out.push('\n');
+        lines + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +471,39 @@ mod tests {
             assert_eq!(l, tokens.text(i).unwrap().to_lowercase());
         }
         assert!(a.iter().any(|d| d.text.contains("Київ")));
+    }
+
+    #[test]
+    fn tagged_articles_are_deterministic_and_parse() {
+        let stream = |seed| {
+            let mut g = Generator::new(seed);
+            let (mut text, mut lines) = (String::new(), 0);
+            for _ in 0..200 {
+                lines += g.tagged_article(&mut text);
+            }
+            (text, lines)
+        };
+        let (text, lines) = stream(7);
+        assert_eq!((text.clone(), lines), stream(7));
+        assert_eq!(lines, text.matches('\n').count() as u64);
+
+        // strata-tagged cuts the stream into the same 200 articles, each
+        // with a valid date and a title, and with paragraphs and headings.
+        let options = strata_tagged::Options::default();
+        let mut headings = 0;
+        let mut rebuilt = String::new();
+        for (n, seg) in strata_tagged::Splitter::new(text.as_bytes()).enumerate() {
+            let (doc, warnings) = strata_tagged::to_document(&n.to_string(), &seg.unwrap(), &options).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert!(doc.meta("date").is_some() && doc.meta("title").is_some());
+            let paragraphs = doc.layer("paragraph").unwrap().spans.len();
+            let heads = doc.layer("heading").unwrap().spans.len();
+            assert!((10..=20).contains(&(paragraphs + heads)) && paragraphs > heads, "{paragraphs} + {heads}");
+            headings += heads;
+            rebuilt.push_str(&doc.text);
+        }
+        assert_eq!(rebuilt, text);
+        assert!(headings > 50, "{headings} headings");
+        assert!(text.contains('“') && text.contains('’') && text.contains("Київ"));
     }
 }

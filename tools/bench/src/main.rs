@@ -1,15 +1,23 @@
 //! Benchmarks of the strata format: how big a corpus file is, how fast the
-//! streaming writer is, and how long opening a file takes as files grow.
+//! streaming writer is, how long opening a file takes as files grow, and how
+//! fast `strata convert` turns tagged news articles into a strata file.
 //!
 //! Run from the workspace root:
 //!
 //! ```text
-//! cargo run --release -p strata-bench                 # full run (writes a ~1 GB file)
+//! cargo run --release -p strata-bench                 # format workload (writes a ~1 GB file)
 //! cargo run --release -p strata-bench -- --quick      # ~64 MB instead of ~1 GB
 //! cargo run --release -p strata-bench -- --dir /tmp/x # where to put the files
+//! cargo run --release -p strata-bench -- tagged       # tagged workload (200 MB of articles)
+//! cargo run --release -p strata-bench -- tagged --size-mb 50
 //! ```
 //!
-//! What it measures:
+//! There are two workloads. `format` (the default, also when no workload is
+//! named) measures the format itself, in process; `tagged` (see the
+//! [`tagged`] module) times the `strata` binary converting tagged articles,
+//! against `wc -l` and `cat` on the same file.
+//!
+//! What `format` measures:
 //!
 //! 1. **Size.** A synthetic news corpus (seeded, so every run writes the
 //!    same bytes) of about 20 MB of text: paragraphs, sentences, tokens with
@@ -32,6 +40,7 @@
 //! is given. The default directory is `target/bench-data` of the workspace.
 
 mod gen;
+mod tagged;
 
 use std::cell::Cell;
 use std::error::Error;
@@ -59,39 +68,70 @@ const OPENS: usize = 200;
 const LOOKUPS: usize = 2000;
 const ZSTD_LEVEL: i32 = 3;
 
-const USAGE: &str = "\
-usage: strata-bench [--quick] [--dir DIR] [--keep]
+/// Default size of the tagged workload's input, in MB.
+const TAGGED_SIZE_MB: u64 = 200;
 
-  --quick    open-time files of ~1 MB and ~64 MB instead of ~1 MB and ~1 GB
-  --dir DIR  where to write the generated files (default: target/bench-data)
-  --keep     keep the generated files instead of deleting them at the end";
+const USAGE: &str = "\
+usage: strata-bench [format] [--quick] [--dir DIR] [--keep]
+       strata-bench tagged [--size-mb N] [--dir DIR] [--keep]
+
+workloads:
+  format        (the default) file size per document and span, writer throughput,
+                open time of a ~1 MB and a ~1 GB file
+  tagged        throughput of `strata convert` on a stream of tagged news articles,
+                compared with `wc -l` and `cat`; builds the release strata binary first
+
+options:
+  --quick       format: open-time files of ~1 MB and ~64 MB instead of ~1 MB and ~1 GB
+  --size-mb N   tagged: generate N MB (10^6 bytes) of articles (default: 200)
+  --dir DIR     where to write the generated files (default: target/bench-data)
+  --keep        keep the generated files instead of deleting them at the end";
+
+/// Which workload to run, with its own options.
+enum Workload {
+    Format { quick: bool },
+    Tagged { size_mb: u64 },
+}
 
 struct Options {
-    quick: bool,
+    workload: Workload,
     dir: PathBuf,
     keep: bool,
 }
 
 fn parse_args() -> Result<Options> {
-    let mut opts = Options {
-        quick: false,
-        dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data"),
-        keep: false,
+    let mut args = std::env::args().skip(1).peekable();
+    // The workload is the first argument, when it names one.
+    let mut workload = match args.peek().map(String::as_str) {
+        Some("tagged") => {
+            args.next();
+            Workload::Tagged { size_mb: TAGGED_SIZE_MB }
+        }
+        Some("format") => {
+            args.next();
+            Workload::Format { quick: false }
+        }
+        _ => Workload::Format { quick: false },
     };
-    let mut args = std::env::args().skip(1);
+    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    let mut keep = false;
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => opts.quick = true,
-            "--keep" => opts.keep = true,
-            "--dir" => opts.dir = args.next().ok_or("--dir needs a value")?.into(),
-            "-h" | "--help" => {
+        match (arg.as_str(), &mut workload) {
+            ("--keep", _) => keep = true,
+            ("--dir", _) => dir = args.next().ok_or("--dir needs a value")?.into(),
+            ("--quick", Workload::Format { quick }) => *quick = true,
+            ("--size-mb", Workload::Tagged { size_mb }) => {
+                let value = args.next().ok_or("--size-mb needs a value")?;
+                *size_mb = value.parse().ok().filter(|&n| n > 0).ok_or("--size-mb needs a whole number above 0")?;
+            }
+            ("-h" | "--help", _) => {
                 println!("{USAGE}");
                 std::process::exit(0);
             }
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
+            (other, _) => return Err(format!("unknown argument {other:?} for this workload\n{USAGE}").into()),
         }
     }
-    Ok(opts)
+    Ok(Options { workload, dir, keep })
 }
 
 /// When to stop adding documents.
@@ -407,9 +447,17 @@ fn print_open_table(files: [(&Written, &ReadTimes); 2]) {
 
 fn run() -> Result<()> {
     let opts = parse_args()?;
-    fs::create_dir_all(&opts.dir)?;
-    let dir = opts.dir.canonicalize()?;
-    let (big_bytes, big_name) = if opts.quick { (64 * MB, "open-64mb.strata") } else { (GB, "open-1gb.strata") };
+    match opts.workload {
+        Workload::Format { quick } => run_format(&opts.dir, quick, opts.keep),
+        Workload::Tagged { size_mb } => tagged::run(&opts.dir, size_mb, opts.keep),
+    }
+}
+
+/// The `format` workload: size, writer throughput, open and lookup times.
+fn run_format(dir: &Path, quick: bool, keep: bool) -> Result<()> {
+    fs::create_dir_all(dir)?;
+    let dir = dir.canonicalize()?;
+    let (big_bytes, big_name) = if quick { (64 * MB, "open-64mb.strata") } else { (GB, "open-1gb.strata") };
     let path = |name: &str| dir.join(name);
     let mut created = Vec::new();
 
@@ -431,7 +479,7 @@ fn run() -> Result<()> {
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!();
-    println!("strata-bench{}", if opts.quick { " --quick" } else { "" });
+    println!("strata-bench{}", if quick { " --quick" } else { "" });
     println!(
         "machine: {cores} cores (std::thread::available_parallelism), {} {}",
         std::env::consts::OS,
@@ -450,7 +498,7 @@ fn run() -> Result<()> {
          drop_caches) times are not measured."
     );
 
-    if opts.keep {
+    if keep {
         println!("  kept the generated files (--keep).");
     } else {
         for p in &created {
