@@ -72,7 +72,7 @@ pub struct Input {
     /// The name used in messages.
     pub name: String,
     /// The buffered bytes.
-    pub reader: Box<dyn BufRead>,
+    pub reader: Box<dyn BufRead + Send>,
 }
 
 impl Input {

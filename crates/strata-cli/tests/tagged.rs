@@ -184,3 +184,29 @@ fn tagged_text_from_stdin_and_to_stdout() {
     assert_status!(out, 0);
     assert_eq!(out.stdout, src);
 }
+
+#[test]
+fn the_output_is_the_same_bytes_whatever_the_number_of_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let inputs = [tagged("stream.txt"), tagged("pier.txt"), tagged("folder"), tagged("nul.txt")];
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2", "4"] {
+        let out_name = format!("j{jobs}.strata");
+        let mut args = vec!["convert", "-j", jobs, "-o", &out_name];
+        args.extend(inputs.iter().map(String::as_str));
+        let out = strata(d, &args);
+        assert_status!(out, 1);
+        assert!(
+            text(&out.stderr).contains("6 inputs, 10 documents in, 8 written, 2 rejected"),
+            "{}",
+            text(&out.stderr)
+        );
+        outputs.push(std::fs::read(d.join(&out_name)).unwrap());
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    // --strict with a reading thread stops it and leaves nothing.
+    let out = strata(d, &["convert", "-j", "2", "--strict", &inputs[3], "-o", "strict.strata"]);
+    assert_status!(out, 2);
+    assert!(!d.join("strict.strata").exists());
+}

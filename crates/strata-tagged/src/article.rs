@@ -59,16 +59,19 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Whether a one-line block reads as a sub-heading: short, starting with a
 /// capital letter or digit, and not ending like a sentence or a quotation.
+/// The cheap tests come first: most one-line blocks are long paragraphs.
 pub fn looks_like_heading(line: &str) -> bool {
-    let Some(first) = line.chars().next() else {
+    // 80 characters take at most 320 bytes.
+    if line.len() > 4 * HEADING_MAX_CHARS {
         return false;
-    };
-    let last = line.chars().next_back().unwrap_or(first);
-    let words = line.split(is_blank).filter(|w| !w.is_empty()).count();
+    }
+    let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else { return false };
+    if matches!(last, '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
+        return false;
+    }
     (first.is_uppercase() || first.is_ascii_digit())
         && line.chars().count() <= HEADING_MAX_CHARS
-        && words <= HEADING_MAX_WORDS
-        && !matches!(last, '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '\'' | '”' | '’' | '»' | ')' | ']')
+        && line.split(is_blank).filter(|w| !w.is_empty()).count() <= HEADING_MAX_WORDS
 }
 
 /// Parses one article's text (see `spec/TAGGED.md`).

@@ -2,6 +2,9 @@
 //! more than one article ahead.
 
 use std::io::{self, BufRead};
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use crate::header::{is_blank, parse_header};
 
@@ -53,13 +56,19 @@ fn content(line: &[u8]) -> &[u8] {
 /// headline in another encoding) do not stop a line from being a header:
 /// the tags are ASCII, and the article's own check reports the bytes.
 pub fn is_header_line(line: &[u8]) -> bool {
+    static DATE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("date"));
     let line = content(line);
-    memchr::memmem::find(line, b"date").is_some() && parse_header(&String::from_utf8_lossy(line)).is_some()
+    DATE.find(line).is_some() && parse_header(&String::from_utf8_lossy(line)).is_some()
 }
 
 fn is_blank_line(line: &[u8]) -> bool {
     let line = content(line);
-    line.iter().all(|b| matches!(b, b' ' | b'\t')) || std::str::from_utf8(line).is_ok_and(|s| s.chars().all(is_blank))
+    match line.iter().find(|b| !matches!(b, b' ' | b'\t')) {
+        None => true,
+        // A printable ASCII byte is not a blank; for the rest, ask Unicode.
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|s| s.chars().all(is_blank)),
+    }
 }
 
 impl<R: BufRead> Iterator for Splitter<R> {

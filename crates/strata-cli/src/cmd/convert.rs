@@ -63,6 +63,10 @@ pub struct Args {
     /// The encoding of tagged-article and SGML inputs that are not UTF-8.
     #[arg(long, value_enum, default_value_t = InputEncoding::Utf8)]
     encoding: InputEncoding,
+    /// Threads to use (default: all cores). The output is the same bytes
+    /// whatever the number.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    jobs: Option<usize>,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -134,46 +138,58 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let mut sink = Sink::create(&args.output, to, folder, &schema, args.compress)?;
 
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     let mut counts = Counts::default();
     let mut stderr = io::stderr().lock();
-    let mut failure = None;
-    for source in opened {
-        counts.inputs += 1;
-        let mut on_item = |item: Item| -> anyhow::Result<()> {
-            counts.documents_in += 1;
-            for w in &item.warnings {
-                writeln!(stderr, "{w}")?;
-            }
-            let problem = match item.doc {
-                Ok(doc) => match sink.add(&doc)? {
-                    None => {
-                        counts.written += 1;
-                        return Ok(());
-                    }
-                    Some(why) => why,
-                },
-                Err(why) => why,
-            };
-            counts.rejected += 1;
-            let message = format!("{}: {problem}", item.location);
-            if args.strict {
-                bail!("{message} (--strict: nothing written)");
-            }
-            writeln!(stderr, "{message}")?;
-            Ok(())
-        };
-        match source.each(&mut on_item) {
-            Ok(bytes) => counts.bytes_in += bytes,
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
+    let mut on_item = |item: Item| -> anyhow::Result<()> {
+        counts.documents_in += 1;
+        for w in &item.warnings {
+            writeln!(stderr, "{w}")?;
         }
-    }
-    if let Some(e) = failure {
-        sink.abort();
-        return Err(e);
-    }
+        let problem = match item.doc {
+            Ok(doc) => match sink.add(&doc)? {
+                None => {
+                    counts.written += 1;
+                    return Ok(());
+                }
+                Some(why) => why,
+            },
+            Err(why) => why,
+        };
+        counts.rejected += 1;
+        let message = format!("{}: {problem}", item.location);
+        if args.strict {
+            bail!("{message} (--strict: nothing written)");
+        }
+        writeln!(stderr, "{message}")?;
+        Ok(())
+    };
+    let read = if jobs == 1 {
+        read_all(opened, &mut on_item)
+    } else {
+        // Two stages: one thread reads and parses, this one checks, encodes
+        // and writes. Items pass in input order through a bounded channel,
+        // so the output is the same bytes as with -j 1 and memory stays
+        // bounded.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(256);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || read_all(opened, &mut |item| Ok(tx.send(item)?)));
+            let written: anyhow::Result<()> = rx.into_iter().try_for_each(&mut on_item);
+            // The receiver is gone now: when writing failed, the reader
+            // stops at its next send instead of waiting forever.
+            let read = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread panicked")));
+            written.and(read)
+        })
+    };
+    let (inputs, bytes_in) = match read {
+        Ok(totals) => totals,
+        Err(e) => {
+            sink.abort();
+            return Err(e);
+        }
+    };
+    counts.inputs = inputs;
+    counts.bytes_in = bytes_in;
     sink.finish()?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -210,6 +226,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         writeln!(stderr, "{line}")?;
     }
     Ok(if counts.rejected > 0 { Outcome::Problems } else { Outcome::Ok })
+}
+
+/// Reads every source in order; returns the number of inputs and bytes.
+fn read_all(sources: Vec<Source>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<(u64, u64)> {
+    let (mut inputs, mut bytes) = (0, 0);
+    for source in sources {
+        inputs += 1;
+        bytes += source.each(f)?;
+    }
+    Ok((inputs, bytes))
 }
 
 /// Adds `add`'s fields, layers and metadata to `into`, in order.
