@@ -1,6 +1,6 @@
 //! The streaming writer: documents in, a strata file out, to any `io::Write`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::io::{self, Write};
 
 use zerocopy::IntoBytes;
@@ -72,11 +72,11 @@ impl WriterBuilder {
     /// When writing the header fails, or the schema declares a name twice.
     pub fn build<W: Write>(&self, wtr: W) -> Result<Writer<W>> {
         let mut schema = Schema { corpus_metadata: self.schema.corpus_metadata.clone(), ..Schema::default() };
-        let mut field_ix = HashMap::new();
+        let mut field_ix = FxHashMap::default();
         for f in &self.schema.fields {
             declare_field(&mut schema, &mut field_ix, &f.name, f.ty)?;
         }
-        let mut layer_ix = HashMap::new();
+        let mut layer_ix = FxHashMap::default();
         for l in &self.schema.layers {
             declare_layer(&mut schema, &mut layer_ix, &l.name, &l.attrs)?;
         }
@@ -87,10 +87,10 @@ impl WriterBuilder {
             schema,
             field_ix,
             layer_ix,
-            strings: HashMap::new(),
+            strings: FxHashMap::default(),
             doc_offsets: Vec::new(),
             id_hashes: Vec::new(),
-            ids_seen: HashSet::new(),
+            ids_seen: FxHashSet::default(),
             raw_len: 0,
             docs_start: 0,
             section_crc: crc32fast::Hasher::new(),
@@ -121,14 +121,14 @@ pub struct Writer<W: Write> {
     compression: Option<i32>,
     block_size: usize,
     schema: Schema,
-    field_ix: HashMap<String, usize>,
-    layer_ix: HashMap<String, usize>,
+    field_ix: FxHashMap<String, usize>,
+    layer_ix: FxHashMap<String, usize>,
     /// String dictionary: value to id. Ids are dense from 0.
-    strings: HashMap<String, u64>,
+    strings: FxHashMap<String, u64>,
     /// Offset of each record in the raw (uncompressed) record stream.
     doc_offsets: Vec<u64>,
     id_hashes: Vec<u64>,
-    ids_seen: HashSet<u64>,
+    ids_seen: FxHashSet<u64>,
     raw_len: u64,
     docs_start: u64,
     section_crc: crc32fast::Hasher,
@@ -224,7 +224,7 @@ impl<W: Write> Writer<W> {
             // the same 64-bit hash (odds ~n²/2^65) is refused too.
             return bad("the id is already in the corpus".into());
         }
-        let mut new_fields: HashMap<&str, FieldType> = HashMap::new();
+        let mut new_fields: FxHashMap<&str, FieldType> = FxHashMap::default();
         for (i, (name, value)) in doc.metadata.iter().enumerate() {
             if doc.metadata[..i].iter().any(|(n, _)| n == name) {
                 return bad(format!("metadata field {name:?} given twice"));
@@ -253,7 +253,9 @@ impl<W: Write> Writer<W> {
                 return bad(format!("layer {name:?} given twice"));
             }
             let schema_layer = self.layer_ix.get(name).map(|&ix| &self.schema.layers[ix]);
-            let mut new_attrs: HashMap<&str, AttrType> = HashMap::new();
+            // Attributes this document brings that the schema lacks; a few
+            // names, so a list beats hashing a name per span.
+            let mut new_attrs: Vec<(&str, AttrType)> = Vec::new();
             for (s, span) in layer.spans.iter().enumerate() {
                 let pieces = std::iter::once((span.start, span.end)).chain(span.fragments.iter().copied());
                 for (start, end) in pieces {
@@ -273,7 +275,7 @@ impl<W: Write> Writer<W> {
                     }
                     let known = match schema_layer.and_then(|l| l.attr_index(attr)) {
                         Some(ix) => schema_layer.map(|l| l.attrs[ix].ty),
-                        None => new_attrs.get(attr.as_str()).copied(),
+                        None => new_attrs.iter().find(|(n, _)| n == attr).map(|&(_, ty)| ty),
                     };
                     if let Some(ty) = known.filter(|&ty| ty != value.attr_type()) {
                         return bad(format!(
@@ -282,7 +284,9 @@ impl<W: Write> Writer<W> {
                             value.attr_type().name()
                         ));
                     }
-                    new_attrs.insert(attr, value.attr_type());
+                    if known.is_none() {
+                        new_attrs.push((attr, value.attr_type()));
+                    }
                 }
             }
             let n = layer.spans.len() as u64;
@@ -387,45 +391,43 @@ impl<W: Write> Writer<W> {
         }
 
         // Attributes: one column per attribute any span of this layer has,
-        // in schema order.
-        let mut used: Vec<usize> = Vec::new();
-        let mut cells: Vec<(usize, usize, &AttrValue)> = Vec::new();
+        // in schema order. Each name is resolved once per layer, not once
+        // per span: a token layer has millions of cells.
+        let mut names: Vec<(&str, usize)> = Vec::new();
+        let mut columns: Vec<(usize, AttrColumn)> = Vec::new();
         for (s, span) in spans.iter().enumerate() {
             for (name, value) in &span.attrs {
-                let def = [AttrDef { name: name.clone(), ty: value.attr_type() }];
-                let layer_ix =
-                    declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &def).unwrap_or_default();
-                let a = self.schema.layers[layer_ix].attr_index(name).unwrap_or_default();
-                if !used.contains(&a) {
-                    used.push(a);
+                let slot = match names.iter().position(|(n, _)| n == name) {
+                    Some(slot) => slot,
+                    None => {
+                        let def = [AttrDef { name: name.clone(), ty: value.attr_type() }];
+                        // `check` made sure the types agree.
+                        declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &def).unwrap_or_default();
+                        let a = self.schema.layers[ix].attr_index(name).unwrap_or_default();
+                        names.push((name, a));
+                        let column = match value {
+                            AttrValue::Str(_) => AttrColumn::Str(vec![0; spans.len()]),
+                            AttrValue::Int(_) => AttrColumn::Int(vec![None; spans.len()]),
+                        };
+                        columns.push((a, column));
+                        names.len() - 1
+                    }
+                };
+                match (&mut columns[slot].1, value) {
+                    (AttrColumn::Str(codes), AttrValue::Str(v)) => codes[s] = self.intern(v) + 1,
+                    (AttrColumn::Int(values), AttrValue::Int(v)) => values[s] = Some(*v),
+                    _ => {}
                 }
-                cells.push((a, s, value));
             }
         }
-        used.sort_unstable();
-        put_varint(out, used.len() as u64);
-        let ty_of = |schema: &Schema, a: usize| schema.layers[ix].attrs[a].ty;
-        for a in used {
+        columns.sort_unstable_by_key(|(a, _)| *a);
+        put_varint(out, columns.len() as u64);
+        for (a, column) in columns {
             put_varint(out, a as u64);
-            match ty_of(&self.schema, a) {
-                AttrType::Str => {
-                    let mut codes = vec![0u64; spans.len()];
-                    for &(ca, s, v) in &cells {
-                        if let (true, AttrValue::Str(v)) = (ca == a, v) {
-                            codes[s] = self.intern(v) + 1;
-                        }
-                    }
-                    put_column(out, codes.iter().copied());
-                }
-                AttrType::Int => {
-                    let mut values: Vec<Option<i64>> = vec![None; spans.len()];
-                    for &(ca, s, v) in &cells {
-                        if let (true, AttrValue::Int(v)) = (ca == a, v) {
-                            values[s] = Some(*v);
-                        }
-                    }
-                    let all_present = values.iter().all(Option::is_some);
-                    if all_present {
+            match column {
+                AttrColumn::Str(codes) => put_column(out, codes.iter().copied()),
+                AttrColumn::Int(values) => {
+                    if values.iter().all(Option::is_some) {
                         out.push(0);
                     } else {
                         out.push(1);
@@ -605,7 +607,12 @@ impl<W: Write> Writer<W> {
     }
 }
 
-fn declare_field(schema: &mut Schema, index: &mut HashMap<String, usize>, name: &str, ty: FieldType) -> Result<usize> {
+fn declare_field(
+    schema: &mut Schema,
+    index: &mut FxHashMap<String, usize>,
+    name: &str,
+    ty: FieldType,
+) -> Result<usize> {
     if let Some(&ix) = index.get(name) {
         let have = schema.fields[ix].ty;
         if have != ty {
@@ -623,7 +630,7 @@ fn declare_field(schema: &mut Schema, index: &mut HashMap<String, usize>, name: 
 
 fn declare_layer(
     schema: &mut Schema,
-    index: &mut HashMap<String, usize>,
+    index: &mut FxHashMap<String, usize>,
     name: &str,
     attrs: &[AttrDef],
 ) -> Result<usize> {
@@ -654,6 +661,13 @@ fn declare_layer(
         }
     }
     Ok(ix)
+}
+
+/// The values of one attribute for the spans of a layer: string codes (0
+/// for none, id + 1), or integers.
+enum AttrColumn {
+    Str(Vec<u64>),
+    Int(Vec<Option<i64>>),
 }
 
 /// Counts the bytes written and keeps the whole-file checksum.
