@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
@@ -24,9 +24,10 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name's extension names, if any.
+    /// The format a file name's extension names, if any; a compression
+    /// extension (`news.jsonl.gz`) is looked through.
     pub fn from_extension(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()? {
+        match without_compression(path).extension()?.to_str()? {
             "strata" => Some(Format::Strata),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "txt" | "text" => Some(Format::Tagged),
@@ -67,25 +68,49 @@ impl Format {
     }
 }
 
-/// An input opened for reading: a file or standard input (`-`).
+/// `path` without a `.gz` or `.zst` extension.
+pub fn without_compression(path: &Path) -> PathBuf {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("gz" | "zst") => path.with_extension(""),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// An input opened for reading: a file or standard input (`-`), gzip or
+/// zstd compressed or not (told by its first bytes, not its name).
 pub struct Input {
     /// The name used in messages.
     pub name: String,
-    /// The buffered bytes.
+    /// The buffered, decompressed bytes.
     pub reader: Box<dyn BufRead + Send>,
+    /// Whether the bytes are decompressed on the fly (so the file itself
+    /// cannot be memory-mapped as a corpus).
+    pub compressed: bool,
 }
+
+const BUFFER: usize = 1 << 16;
 
 impl Input {
     /// Opens a path, or standard input for `-`.
     pub fn open(path: &Path) -> anyhow::Result<Input> {
-        if path.as_os_str() == "-" {
-            return Ok(Input {
-                name: "<stdin>".into(),
-                reader: Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
-            });
-        }
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(Input { name: path.display().to_string(), reader: Box::new(BufReader::with_capacity(1 << 16, file)) })
+        let (name, raw): (String, Box<dyn Read + Send>) = if path.as_os_str() == "-" {
+            ("<stdin>".into(), Box::new(io::stdin()))
+        } else {
+            let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            (path.display().to_string(), Box::new(file))
+        };
+        let mut buffered = BufReader::with_capacity(BUFFER, raw);
+        let head = buffered.fill_buf().with_context(|| format!("cannot read {name}"))?;
+        let reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::with_capacity(BUFFER, flate2::bufread::MultiGzDecoder::new(buffered)))
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            let decoder = zstd::stream::read::Decoder::with_buffer(buffered)
+                .with_context(|| format!("cannot start decompressing {name}"))?;
+            Box::new(BufReader::with_capacity(BUFFER, decoder))
+        } else {
+            return Ok(Input { name, reader: Box::new(buffered), compressed: false });
+        };
+        Ok(Input { name, reader, compressed: true })
     }
 
     /// The first bytes, without consuming them.

@@ -9,7 +9,7 @@ use strata_format::{Document, Schema};
 use strata_jsonl::Line;
 use strata_tagged::{Segment, Splitter};
 
-use crate::formats::{Format, Input};
+use crate::formats::{without_compression, Format, Input};
 
 /// One document read from an input, or why it could not be read.
 pub struct Item {
@@ -41,12 +41,13 @@ pub fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<InputFile>> {
             walk(path, &mut files).with_context(|| format!("cannot list {}", path.display()))?;
             files.sort();
             for file in files {
-                let rel = file.strip_prefix(path).unwrap_or(&file).with_extension("");
+                let rel = without_compression(file.strip_prefix(path).unwrap_or(&file)).with_extension("");
                 let id = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                 out.push(InputFile { path: file, id });
             }
         } else {
-            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let id =
+                without_compression(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             out.push(InputFile { path: path.clone(), id });
         }
     }
@@ -87,8 +88,8 @@ impl Source {
         let head = input.peek().with_context(|| format!("cannot read {name}"))?;
         match Format::detect(path, head, from)? {
             Format::Strata => {
-                let corpus = if path.as_os_str() == "-" {
-                    let bytes = input.read_all().context("cannot read standard input")?;
+                let corpus = if path.as_os_str() == "-" || input.compressed {
+                    let bytes = input.read_all().with_context(|| format!("cannot read {name}"))?;
                     strata_reader::Corpus::from_vec(bytes).context(name.clone())?
                 } else {
                     drop(input);

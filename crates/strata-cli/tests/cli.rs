@@ -246,3 +246,33 @@ fn golden_vectors() {
         assert_status!(strata(d, &["validate", golden_bin.to_str().unwrap()]), 0);
     }
 }
+
+#[test]
+fn compressed_inputs_are_read_on_the_fly() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let jsonl = std::fs::read(fixture("examples/news.jsonl")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&jsonl).unwrap();
+    std::fs::write(d.join("news.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let article = std::fs::read(fixture("tests/data/tagged/pier.txt")).unwrap();
+    std::fs::write(d.join("pier.txt.zst"), zstd::encode_all(&article[..], 19).unwrap()).unwrap();
+
+    let out = strata(d, &["convert", "news.jsonl.gz", "pier.txt.zst", "-o", "all.strata"]);
+    assert_status!(out, 0);
+    assert!(text(&out.stderr).contains("2 inputs, 6 documents in, 6 written"), "{}", text(&out.stderr));
+    let dump = text(&strata(d, &["dump", "all.strata"]).stdout);
+    assert!(dump.contains("id=\"pier\""), "the id drops both extensions: {dump}");
+
+    // A compressed strata file, and compressed standard input.
+    let corpus = std::fs::read(d.join("all.strata")).unwrap();
+    std::fs::write(d.join("all.strata.zst"), zstd::encode_all(&corpus[..], 3).unwrap()).unwrap();
+    assert_status!(strata(d, &["convert", "all.strata.zst", "-o", "again.strata", "-q"]), 0);
+    assert_eq!(std::fs::read(d.join("again.strata")).unwrap(), corpus);
+    let gz = std::fs::read(d.join("news.jsonl.gz")).unwrap();
+    let out = strata_in(d, &["convert", "-", "-o", "stdin.jsonl", "-q"], Some(&gz));
+    assert_status!(out, 0);
+    // A JSONL input without a header gives JSONL without one.
+    assert_eq!(std::fs::read(d.join("stdin.jsonl")).unwrap(), jsonl);
+}
