@@ -406,7 +406,7 @@ impl<W: Write> Writer<W> {
                         let a = self.schema.layers[ix].attr_index(name).unwrap_or_default();
                         names.push((name, a));
                         let column = match value {
-                            AttrValue::Str(_) => AttrColumn::Str(vec![0; spans.len()]),
+                            AttrValue::Str(_) => AttrColumn::Str(vec![None; spans.len()]),
                             AttrValue::Int(_) => AttrColumn::Int(vec![None; spans.len()]),
                         };
                         columns.push((a, column));
@@ -414,7 +414,7 @@ impl<W: Write> Writer<W> {
                     }
                 };
                 match (&mut columns[slot].1, value) {
-                    (AttrColumn::Str(codes), AttrValue::Str(v)) => codes[s] = self.intern(v) + 1,
+                    (AttrColumn::Str(strs), AttrValue::Str(v)) => strs[s] = Some(v.as_str()),
                     (AttrColumn::Int(values), AttrValue::Int(v)) => values[s] = Some(*v),
                     _ => {}
                 }
@@ -425,7 +425,12 @@ impl<W: Write> Writer<W> {
         for (a, column) in columns {
             put_varint(out, a as u64);
             match column {
-                AttrColumn::Str(codes) => put_column(out, codes.iter().copied()),
+                AttrColumn::Str(strs) => {
+                    // Interned column by column, in schema order: string ids
+                    // follow the order spec/FORMAT.md gives writers.
+                    let codes: Vec<u64> = strs.iter().map(|v| v.map_or(0, |v| self.intern(v) + 1)).collect();
+                    put_column(out, codes.iter().copied());
+                }
                 AttrColumn::Int(values) => {
                     if values.iter().all(Option::is_some) {
                         out.push(0);
@@ -663,10 +668,9 @@ fn declare_layer(
     Ok(ix)
 }
 
-/// The values of one attribute for the spans of a layer: string codes (0
-/// for none, id + 1), or integers.
-enum AttrColumn {
-    Str(Vec<u64>),
+/// The values of one attribute for the spans of a layer.
+enum AttrColumn<'a> {
+    Str(Vec<Option<&'a str>>),
     Int(Vec<Option<i64>>),
 }
 
