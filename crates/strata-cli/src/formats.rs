@@ -21,6 +21,8 @@ pub enum Format {
     /// SGML newswire: Gigaword, AQUAINT, TREC, Reuters-21578 (read);
     /// Gigaword-style `<DOC>` records (written).
     Sgml,
+    /// Plain text, written only: each document's text, then an empty line.
+    Text,
 }
 
 impl Format {

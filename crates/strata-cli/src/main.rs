@@ -3,6 +3,7 @@
 
 mod cmd;
 mod formats;
+mod render;
 mod sinks;
 mod sources;
 
@@ -18,6 +19,7 @@ use clap::{Parser, Subcommand};
   strata convert news.jsonl -o news.strata      JSONL to strata
   strata convert news.strata -o news.jsonl      and back, losslessly
   strata info news.strata                        what a corpus holds
+  strata cat news.strata 0                       read a document
   strata validate news.strata                    check every byte")]
 struct Cli {
     #[command(subcommand)]
@@ -27,6 +29,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Convert(cmd::convert::Args),
+    Cat(cmd::cat::Args),
     Info(cmd::info::Args),
     Validate(cmd::validate::Args),
     Dump(cmd::dump::Args),
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => cmd::convert::run(args),
+        Command::Cat(args) => cmd::cat::run(args),
         Command::Info(args) => cmd::info::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Dump(args) => cmd::dump::run(args),

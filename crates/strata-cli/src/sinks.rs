@@ -1,5 +1,5 @@
-//! Outputs of `strata convert`: a strata file, a JSONL file, tagged text,
-//! or a folder of one tagged file per document. Every file appears
+//! Outputs of `strata convert`: a strata file, a JSONL, tagged, SGML or
+//! plain text stream, or a folder of one text file per document. Every file appears
 //! atomically.
 
 use std::io::{self, BufWriter, Write};
@@ -10,6 +10,7 @@ use strata_format::{Document, Schema, Writer, WriterBuilder};
 use strata_reader::AtomicFile;
 
 use crate::formats::Format;
+use crate::render;
 
 /// Where one output stream goes.
 pub enum Dest {
@@ -64,10 +65,19 @@ impl Write for Dest {
 /// so all outputs accept and reject the same documents.
 pub enum Sink {
     Strata(Writer<Dest>),
-    Jsonl { dest: Dest, check: Writer<io::Sink> },
-    Tagged { dest: Dest, check: Writer<io::Sink> },
-    Sgml { dest: Dest, check: Writer<io::Sink> },
-    Folder { dir: PathBuf, check: Writer<io::Sink>, written: Vec<PathBuf> },
+    /// One stream of a textual format: JSONL, tagged, SGML or plain text.
+    Stream {
+        dest: Dest,
+        format: Format,
+        check: Writer<io::Sink>,
+        buf: String,
+    },
+    /// One file per document, named by its id.
+    Folder {
+        dir: PathBuf,
+        check: Writer<io::Sink>,
+        written: Vec<PathBuf>,
+    },
 }
 
 impl Sink {
@@ -83,35 +93,29 @@ impl Sink {
         builder.schema(schema.clone()).compression(compression);
         let check = || builder.build(io::sink());
         if folder {
-            if format != Format::Tagged {
-                bail!("a folder output holds one tagged text file per document; give --to tagged");
+            if !matches!(format, Format::Tagged | Format::Text) {
+                bail!("a folder output holds one text file per document; give --to tagged or --to text");
             }
             std::fs::create_dir_all(output)
                 .with_context(|| format!("cannot create the folder {}", output.display()))?;
             return Ok(Sink::Folder { dir: output.to_path_buf(), check: check()?, written: Vec::new() });
         }
         let mut dest = Dest::create(output)?;
-        Ok(match format {
-            Format::Strata => Sink::Strata(builder.build(dest)?),
-            Format::Jsonl => {
-                if !schema.fields.is_empty() || !schema.layers.is_empty() || !schema.corpus_metadata.is_empty() {
-                    writeln!(dest, "{}", strata_jsonl::header_line(schema))?;
-                }
-                Sink::Jsonl { dest, check: check()? }
-            }
-            Format::Tagged => Sink::Tagged { dest, check: check()? },
-            Format::Sgml => Sink::Sgml { dest, check: check()? },
-        })
+        if format == Format::Strata {
+            return Ok(Sink::Strata(builder.build(dest)?));
+        }
+        let declares = !schema.fields.is_empty() || !schema.layers.is_empty() || !schema.corpus_metadata.is_empty();
+        if format == Format::Jsonl && declares {
+            writeln!(dest, "{}", strata_jsonl::header_line(schema))?;
+        }
+        Ok(Sink::Stream { dest, format, check: check()?, buf: String::new() })
     }
 
     /// Writes a document; `Ok(Some(why))` when it was rejected.
     pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
         let checked = match self {
             Sink::Strata(w) => w.add(doc),
-            Sink::Jsonl { check, .. }
-            | Sink::Tagged { check, .. }
-            | Sink::Sgml { check, .. }
-            | Sink::Folder { check, .. } => check.add(doc),
+            Sink::Stream { check, .. } | Sink::Folder { check, .. } => check.add(doc),
         };
         match checked {
             Ok(_) => {}
@@ -120,16 +124,15 @@ impl Sink {
         }
         let result = match self {
             Sink::Strata(_) => Ok(()),
-            Sink::Jsonl { dest, .. } => {
-                let mut line = strata_jsonl::document_line(doc);
-                line.push('\n');
-                dest.write_all(line.as_bytes())
-            }
-            Sink::Tagged { dest, .. } => dest.write_all(doc.text.as_bytes()),
-            Sink::Sgml { dest, .. } => {
-                let mut record = String::new();
-                strata_tagged::sgml::write_sgml(doc, &mut record);
-                dest.write_all(record.as_bytes())
+            Sink::Stream { dest, format, buf, .. } => {
+                buf.clear();
+                match format {
+                    Format::Jsonl => render::json(doc, buf),
+                    Format::Sgml => render::sgml(doc, buf),
+                    Format::Text => render::text(doc, buf),
+                    Format::Tagged | Format::Strata => buf.push_str(&doc.text),
+                }
+                dest.write_all(buf.as_bytes())
             }
             Sink::Folder { dir, written, .. } => {
                 let Some(path) = file_for_id(dir, &doc.id) else {
@@ -155,7 +158,7 @@ impl Sink {
     pub fn finish(self) -> anyhow::Result<()> {
         match self {
             Sink::Strata(w) => w.finish().context("cannot finish the output")?.commit(),
-            Sink::Jsonl { dest, .. } | Sink::Tagged { dest, .. } | Sink::Sgml { dest, .. } => dest.commit(),
+            Sink::Stream { dest, .. } => dest.commit(),
             Sink::Folder { .. } => Ok(()),
         }
     }

@@ -4,7 +4,7 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use strata_format::{Document, Schema};
 use strata_jsonl::Line;
 use strata_tagged::{Segment, Splitter};
@@ -113,6 +113,9 @@ impl Source {
             }
             Format::Tagged => Ok(Source::Tagged { input, id: file.id.clone(), options: tagged.clone() }),
             Format::Sgml => Ok(Source::Sgml { input, options: tagged.clone() }),
+            Format::Text => {
+                bail!("{name}: text is an output format; read plain text files as tagged articles (--from tagged)")
+            }
         }
     }
 

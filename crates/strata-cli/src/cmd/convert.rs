@@ -104,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let to = match args.to.or_else(|| Format::from_extension(&args.output)) {
         Some(f) => f,
         None if folder => Format::Tagged,
-        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged or sgml)"),
+        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged, sgml or text)"),
         None => bail!(
             "cannot tell the output format of {}: expected a .strata, .jsonl, .txt or .sgml name, or a \
              folder (ending in /); give --to",
