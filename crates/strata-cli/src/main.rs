@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
   strata convert news.strata -o news.jsonl      and back, losslessly
   strata info news.strata                        what a corpus holds
   strata cat news.strata 0                       read a document
+  strata merge a.strata b.strata -o ab.strata    join corpora
   strata validate news.strata                    check every byte")]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +31,7 @@ struct Cli {
 enum Command {
     Convert(cmd::convert::Args),
     Cat(cmd::cat::Args),
+    Merge(cmd::merge::Args),
     Info(cmd::info::Args),
     Validate(cmd::validate::Args),
     Dump(cmd::dump::Args),
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => cmd::convert::run(args),
         Command::Cat(args) => cmd::cat::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
         Command::Info(args) => cmd::info::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Dump(args) => cmd::dump::run(args),

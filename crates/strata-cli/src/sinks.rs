@@ -29,7 +29,7 @@ impl Dest {
         Ok(Dest::File(file))
     }
 
-    fn commit(self) -> anyhow::Result<()> {
+    pub fn commit(self) -> anyhow::Result<()> {
         match self {
             Dest::File(f) => f.commit().context("cannot move the output into place"),
             Dest::Stdout(mut s) => s.flush().context("cannot write to standard output"),

@@ -108,7 +108,7 @@ impl<'a> Column<'a> {
     }
 
     /// All values in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = u64> + '_ {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = u64> + Clone + '_ {
         (0..self.len).map(|i| self.get(i).unwrap_or(0))
     }
 

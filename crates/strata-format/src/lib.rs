@@ -57,4 +57,4 @@ pub use crate::read::{
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;
-pub use crate::write::{Writer, WriterBuilder, DEFAULT_BLOCK_SIZE};
+pub use crate::write::{CopyMap, Writer, WriterBuilder, DEFAULT_BLOCK_SIZE};

@@ -590,30 +590,30 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
 
 /// Where a packed column sits in a record.
 #[derive(Clone, Copy, Debug, Default)]
-struct ColumnAt {
+pub(crate) struct ColumnAt {
     at: usize,
     width: u8,
-    len: usize,
+    pub(crate) len: usize,
 }
 
 #[derive(Clone, Debug)]
-enum AttrAt {
+pub(crate) enum AttrAt {
     Str(ColumnAt),
     Int { present: Option<Range<usize>>, base: i64, values: ColumnAt },
 }
 
 #[derive(Clone, Debug)]
-struct LayerAt {
-    layer: usize,
-    spans: usize,
-    starts: ColumnAt,
-    ends: ColumnAt,
-    labels: ColumnAt,
+pub(crate) struct LayerAt {
+    pub(crate) layer: usize,
+    pub(crate) spans: usize,
+    pub(crate) starts: ColumnAt,
+    pub(crate) ends: ColumnAt,
+    pub(crate) labels: ColumnAt,
     /// (fragment ends per span, fragment starts, fragment ends).
-    fragments: Option<(ColumnAt, ColumnAt, ColumnAt)>,
-    attrs: Vec<(usize, AttrAt)>,
+    pub(crate) fragments: Option<(ColumnAt, ColumnAt, ColumnAt)>,
+    pub(crate) attrs: Vec<(usize, AttrAt)>,
     /// (from, to, labels).
-    relations: Option<(ColumnAt, ColumnAt, ColumnAt)>,
+    pub(crate) relations: Option<(ColumnAt, ColumnAt, ColumnAt)>,
 }
 
 /// One document, decoded lazily from its record.
@@ -698,6 +698,22 @@ impl<'a> Doc<'a> {
         Ok(doc)
     }
 
+    /// The stored text bytes (not checked as UTF-8).
+    pub(crate) fn text_bytes(&self) -> &[u8] {
+        self.record.get(self.text.clone()).unwrap_or(&[])
+    }
+
+    /// The corpus string dictionary.
+    pub(crate) fn strings(&self) -> Strings<'a> {
+        self.strings
+    }
+
+    /// The raw bytes of the record between `range` (an int attribute's
+    /// presence bitmap).
+    pub(crate) fn record_bytes(&self, range: Range<usize>) -> &[u8] {
+        self.record.get(range).unwrap_or(&[])
+    }
+
     /// The document number.
     pub fn index(&self) -> u64 {
         self.index
@@ -778,7 +794,7 @@ impl<'a> Doc<'a> {
         self.layers.iter().find(|l| l.layer == ix).map(|at| LayerRef { doc: self, at })
     }
 
-    fn column(&self, c: ColumnAt) -> Column<'_> {
+    pub(crate) fn column(&self, c: ColumnAt) -> Column<'_> {
         let bytes = c.len.saturating_mul(usize::from(c.width));
         let data = self.record.get(c.at..c.at.saturating_add(bytes)).unwrap_or(&[]);
         Column::from_parts(c.width, c.len, data)
@@ -1060,7 +1076,7 @@ impl<'d> LayerRef<'d> {
         self.def().name.as_str()
     }
 
-    fn def(&self) -> &'d LayerDef {
+    pub(crate) fn def(&self) -> &'d LayerDef {
         // `Doc::parse` checked the index against the schema.
         self.doc.schema.layers.get(self.at.layer).unwrap_or(&EMPTY_LAYER)
     }
@@ -1073,6 +1089,16 @@ impl<'d> LayerRef<'d> {
     /// Whether the layer has no spans (never true for a stored layer).
     pub fn is_empty(&self) -> bool {
         self.at.spans == 0
+    }
+
+    /// Where the layer's columns sit in the record.
+    pub(crate) fn at(&self) -> &'d LayerAt {
+        self.at
+    }
+
+    /// The document the layer belongs to.
+    pub(crate) fn doc(&self) -> &'d Doc<'d> {
+        self.doc
     }
 
     /// The raw start and end columns, for the fastest scans.

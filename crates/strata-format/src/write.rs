@@ -5,6 +5,9 @@ use std::io::{self, Write};
 
 use zerocopy::IntoBytes;
 
+mod copy;
+pub use self::copy::CopyMap;
+
 use crate::bytes::{put_bytes, put_column, put_column_min, put_varint, zigzag};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
@@ -180,6 +183,12 @@ impl<W: Write> Writer<W> {
             Some(slot) => slot.1 = value,
             None => self.schema.corpus_metadata.push((name.to_string(), value)),
         }
+    }
+
+    /// Whether a document with this id was added. Like the check in
+    /// [`Writer::add`], it compares 64-bit hashes of ids.
+    pub fn contains_id(&self, id: &str) -> bool {
+        self.ids_seen.contains(&layout::id_hash(id))
     }
 
     /// Appends a document and returns its number.

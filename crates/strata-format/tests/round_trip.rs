@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    AttrDef, AttrType, AttrValue, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span,
-    Value, WriterBuilder,
+    AttrDef, AttrType, AttrValue, CopyMap, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation,
+    Schema, Span, Value, WriterBuilder,
 };
 
 const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
@@ -198,6 +198,72 @@ proptest! {
     fn writing_is_deterministic(docs in corpus()) {
         prop_assert_eq!(write(&docs, None, 1), write(&docs, None, 1));
     }
+
+    /// Copying the documents of two corpora column by column gives the same
+    /// bytes as writing all their documents, and a writer without a
+    /// declared schema gets the same documents back.
+    #[test]
+    fn copied_documents_are_written_as_added_ones(
+        docs in corpus(),
+        cut in 0usize..12,
+        compressed in any::<bool>(),
+    ) {
+        let cut = cut.min(docs.len());
+        let compression = compressed.then_some(1);
+        let parts = [write(&docs[..cut], compression, 200), write(&docs[cut..], None, 1)];
+        let parts: Vec<Corpus<Vec<u8>>> = parts.into_iter().map(|b| Corpus::from_bytes(b).unwrap()).collect();
+        let copy = |declared: bool| {
+            let mut b = WriterBuilder::new();
+            if declared {
+                b.schema(schema());
+            }
+            let mut wtr = b.build(Vec::new()).unwrap();
+            for part in &parts {
+                let mut map = CopyMap::new();
+                for doc in part.iter() {
+                    wtr.add_copy(&doc.unwrap(), &mut map).unwrap();
+                }
+            }
+            wtr.finish().unwrap()
+        };
+        prop_assert_eq!(copy(true), write(&docs, None, 1));
+        let undeclared = Corpus::from_bytes(copy(false)).unwrap();
+        prop_assert!(undeclared.validate().is_empty());
+        // Without a declared schema, names are numbered in the order they
+        // come, so metadata, layers and attributes read back in that order.
+        let normal = |mut d: Document| {
+            d.metadata.sort_by(|a, b| a.0.cmp(&b.0));
+            d.layers.retain(|l| !l.spans.is_empty());
+            d.layers.sort_by(|a, b| a.name.cmp(&b.name));
+            for l in &mut d.layers {
+                for s in &mut l.spans {
+                    s.attrs.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+            }
+            d
+        };
+        let read: Vec<Document> = undeclared.iter().map(|d| normal(d.unwrap().to_owned().unwrap())).collect();
+        prop_assert_eq!(read, docs.into_iter().map(normal).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn a_copied_duplicate_is_refused_and_the_writer_goes_on() {
+    let source = {
+        let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+        wtr.add(&Document::new("a", "one")).unwrap();
+        wtr.add(&Document::new("b", "two")).unwrap();
+        Corpus::from_bytes(wtr.finish().unwrap()).unwrap()
+    };
+    let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+    wtr.add(&Document::new("b", "already here")).unwrap();
+    let mut map = CopyMap::new();
+    wtr.add_copy(&source.doc(0).unwrap(), &mut map).unwrap();
+    let err = wtr.add_copy(&source.doc(1).unwrap(), &mut map).unwrap_err();
+    assert!(err.is_invalid_document(), "{err}");
+    let merged = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
+    let ids: Vec<String> = merged.iter().map(|d| d.unwrap().id().to_string()).collect();
+    assert_eq!(ids, ["b", "a"]);
 }
 
 #[test]

@@ -43,9 +43,9 @@ use std::ops::Deref;
 use std::path::Path;
 
 pub use strata_format::{
-    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, Date, Doc, Docs, Document, Error, ErrorKind,
-    FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema, SectionInfo, Span,
-    SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
+    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, CopyMap, Date, Doc, Docs, Document, Error,
+    ErrorKind, FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema,
+    SectionInfo, Span, SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
 };
 
 pub use crate::atomic::AtomicFile;

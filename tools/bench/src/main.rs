@@ -10,6 +10,7 @@
 //! cargo run --release -p strata-bench -- --dir /tmp/x # where to put the files
 //! cargo run --release -p strata-bench -- tagged       # tagged workload (200 MB of articles)
 //! cargo run --release -p strata-bench -- tagged --size-mb 50
+//! cargo run --release -p strata-bench -- merge        # merge vs conversion, cat cost
 //! ```
 //!
 //! There are two workloads. `format` (the default, also when no workload is
@@ -40,6 +41,7 @@
 //! is given. The default directory is `target/bench-data` of the workspace.
 
 mod gen;
+mod merge;
 mod tagged;
 
 use std::cell::Cell;
@@ -74,16 +76,20 @@ const TAGGED_SIZE_MB: u64 = 200;
 const USAGE: &str = "\
 usage: strata-bench [format] [--quick] [--dir DIR] [--keep]
        strata-bench tagged [--size-mb N] [--dir DIR] [--keep]
+       strata-bench merge [--size-mb N] [--dir DIR] [--keep]
 
 workloads:
   format        (the default) file size per document and span, writer throughput,
                 open time of a ~1 MB and a ~1 GB file
   tagged        throughput of `strata convert` on a stream of tagged news articles,
                 compared with `wc -l` and `cat`; builds the release strata binary first
+  merge         `strata merge` of strata files against converting the same documents
+                from JSONL, and `strata cat` of one document from a small and a large file
 
 options:
   --quick       format: open-time files of ~1 MB and ~64 MB instead of ~1 MB and ~1 GB
-  --size-mb N   tagged: generate N MB (10^6 bytes) of articles (default: 200)
+  --size-mb N   tagged: generate N MB (10^6 bytes) of articles (default: 200);
+                merge: N MB of JSONL in 4 parts (default: 200)
   --dir DIR     where to write the generated files (default: target/bench-data)
   --keep        keep the generated files instead of deleting them at the end";
 
@@ -91,6 +97,7 @@ options:
 enum Workload {
     Format { quick: bool },
     Tagged { size_mb: u64 },
+    Merge { size_mb: u64 },
 }
 
 struct Options {
@@ -107,6 +114,10 @@ fn parse_args() -> Result<Options> {
             args.next();
             Workload::Tagged { size_mb: TAGGED_SIZE_MB }
         }
+        Some("merge") => {
+            args.next();
+            Workload::Merge { size_mb: TAGGED_SIZE_MB }
+        }
         Some("format") => {
             args.next();
             Workload::Format { quick: false }
@@ -120,7 +131,7 @@ fn parse_args() -> Result<Options> {
             ("--keep", _) => keep = true,
             ("--dir", _) => dir = args.next().ok_or("--dir needs a value")?.into(),
             ("--quick", Workload::Format { quick }) => *quick = true,
-            ("--size-mb", Workload::Tagged { size_mb }) => {
+            ("--size-mb", Workload::Tagged { size_mb } | Workload::Merge { size_mb }) => {
                 let value = args.next().ok_or("--size-mb needs a value")?;
                 *size_mb = value.parse().ok().filter(|&n| n > 0).ok_or("--size-mb needs a whole number above 0")?;
             }
@@ -450,6 +461,7 @@ fn run() -> Result<()> {
     match opts.workload {
         Workload::Format { quick } => run_format(&opts.dir, quick, opts.keep),
         Workload::Tagged { size_mb } => tagged::run(&opts.dir, size_mb, opts.keep),
+        Workload::Merge { size_mb } => merge::run(&opts.dir, size_mb, opts.keep),
     }
 }
 

@@ -25,9 +25,9 @@ use crate::gen::Generator;
 use crate::{int, mb, Result, MB, SEED};
 
 /// How often each command is timed.
-const RUNS: usize = 5;
+pub(crate) const RUNS: usize = 5;
 /// GNU time, for the peak RSS of a child process.
-const GNU_TIME: &str = "/usr/bin/time";
+pub(crate) const GNU_TIME: &str = "/usr/bin/time";
 
 /// The generated input.
 struct Stream {
@@ -39,10 +39,10 @@ struct Stream {
 }
 
 /// Median and minimum of [`RUNS`] runs of one command.
-struct Timing {
-    label: String,
-    median: Duration,
-    min: Duration,
+pub(crate) struct Timing {
+    pub(crate) label: String,
+    pub(crate) median: Duration,
+    pub(crate) min: Duration,
 }
 
 /// Runs the workload: generates `size_mb` MB of articles in `dir`, times the
@@ -125,7 +125,7 @@ pub fn run(dir: &Path, size_mb: u64, keep: bool) -> Result<()> {
 
 /// Builds the release `strata` binary with cargo and returns its path,
 /// `target/release/strata` of the target folder this benchmark runs from.
-fn build_strata() -> Result<PathBuf> {
+pub(crate) fn build_strata() -> Result<PathBuf> {
     eprintln!("building the strata binary: cargo build --release -p strata-cli ...");
     // `cargo run` tells its child which cargo it is.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -181,7 +181,7 @@ fn generate(path: &Path, target: u64) -> Result<Stream> {
 
 /// Runs a command to completion; an error, with its standard error, unless
 /// it succeeds. Standard output is captured unless the command redirects it.
-fn run_checked(cmd: &mut Command) -> Result<std::process::Output> {
+pub(crate) fn run_checked(cmd: &mut Command) -> Result<std::process::Output> {
     let out = cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -192,7 +192,7 @@ fn run_checked(cmd: &mut Command) -> Result<std::process::Output> {
 
 /// Times [`RUNS`] runs of the command `make` builds: wall clock from spawn
 /// to exit.
-fn time_runs(label: &str, make: impl Fn() -> Command) -> Result<Timing> {
+pub(crate) fn time_runs(label: &str, make: impl Fn() -> Command) -> Result<Timing> {
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let mut cmd = make();
@@ -206,7 +206,7 @@ fn time_runs(label: &str, make: impl Fn() -> Command) -> Result<Timing> {
 }
 
 /// Whether two files hold the same bytes, read 1 MiB at a time.
-fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
+pub(crate) fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
     if fs::metadata(a)?.len() != fs::metadata(b)?.len() {
         return Ok(false);
     }
@@ -237,7 +237,7 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> Result<usize> {
 
 /// Peak resident set size in bytes of one run of `cmd`, from
 /// `/usr/bin/time -v` ("Maximum resident set size (kbytes)", in KiB).
-fn peak_rss(cmd: Command) -> Result<u64> {
+pub(crate) fn peak_rss(cmd: Command) -> Result<u64> {
     let mut timed = Command::new(GNU_TIME);
     timed.arg("-v").arg(cmd.get_program()).args(cmd.get_args()).stdout(Stdio::null());
     if let Some(dir) = cmd.get_current_dir() {

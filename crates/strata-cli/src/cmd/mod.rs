@@ -4,11 +4,13 @@ pub mod cat;
 pub mod convert;
 pub mod dump;
 pub mod info;
+pub mod merge;
 pub mod validate;
 
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
+use strata_format::Schema;
 use strata_reader::Corpus;
 
 /// Opens a strata file by memory map, or reads standard input for `-`.
@@ -39,4 +41,46 @@ pub fn human_bytes(n: u64) -> String {
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }
+}
+
+/// Adds `add`'s fields, layers and metadata to `into`, in order.
+pub fn merge_schema(into: &mut Schema, add: Schema, name: &str) -> anyhow::Result<()> {
+    for f in add.fields {
+        match into.field_index(&f.name).map(|i| into.fields[i].ty) {
+            Some(ty) if ty != f.ty => {
+                bail!("{name}: field {:?} is a {} here but a {} in an earlier input", f.name, f.ty.name(), ty.name())
+            }
+            Some(_) => {}
+            None => into.fields.push(f),
+        }
+    }
+    for l in add.layers {
+        let ix = match into.layer_index(&l.name) {
+            Some(ix) => ix,
+            None => {
+                into.layers.push(strata_format::LayerDef { attrs: Vec::new(), ..l.clone() });
+                into.layers.len() - 1
+            }
+        };
+        let have = &mut into.layers[ix];
+        for a in l.attrs {
+            match have.attr_index(&a.name).map(|i| have.attrs[i].ty) {
+                Some(ty) if ty != a.ty => bail!(
+                    "{name}: attribute {:?} of layer {:?} is a {} here but a {} in an earlier input",
+                    a.name,
+                    l.name,
+                    a.ty.name(),
+                    ty.name()
+                ),
+                Some(_) => {}
+                None => have.attrs.push(a),
+            }
+        }
+    }
+    for (k, v) in add.corpus_metadata {
+        if !into.corpus_metadata.iter().any(|(n, _)| *n == k) {
+            into.corpus_metadata.push((k, v));
+        }
+    }
+    Ok(())
 }
