@@ -23,6 +23,9 @@ pub enum Format {
     Sgml,
     /// Plain text, written only: each document's text, then an empty line.
     Text,
+    /// brat standoff: a folder of `.txt` + `.ann` pairs (spec/BRAT.md), or
+    /// one `.ann` beside its `.txt`.
+    Brat,
 }
 
 impl Format {
@@ -34,6 +37,7 @@ impl Format {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "txt" | "text" => Some(Format::Tagged),
             "sgml" | "sgm" => Some(Format::Sgml),
+            "ann" => Some(Format::Brat),
             _ => None,
         }
     }

@@ -30,7 +30,7 @@ pub fn sgml(doc: &Document, out: &mut String) {
 
 /// Layers the human view marks inline when none are named: the structure
 /// of news articles and the entities and quotes in them.
-pub const DEFAULT_MARKED: [&str; 5] = ["title", "heading", "dateline", "entity", "quote"];
+pub const DEFAULT_MARKED: [&str; 6] = ["title", "heading", "dateline", "entity", "quote", "brat"];
 
 /// Layers shown as whole lines (bold on a terminal), not bracketed.
 const BLOCK_LAYERS: [&str; 3] = ["title", "heading", "dateline"];

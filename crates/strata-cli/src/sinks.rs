@@ -72,9 +72,10 @@ pub enum Sink {
         check: Writer<io::Sink>,
         buf: String,
     },
-    /// One file per document, named by its id.
+    /// One file per document, named by its id (two for brat: `.txt`, `.ann`).
     Folder {
         dir: PathBuf,
+        format: Format,
         check: Writer<io::Sink>,
         written: Vec<PathBuf>,
     },
@@ -93,12 +94,15 @@ impl Sink {
         builder.schema(schema.clone()).compression(compression);
         let check = || builder.build(io::sink());
         if folder {
-            if !matches!(format, Format::Tagged | Format::Text) {
-                bail!("a folder output holds one text file per document; give --to tagged or --to text");
+            if !matches!(format, Format::Tagged | Format::Text | Format::Brat) {
+                bail!("a folder output holds one text file per document; give --to tagged, text or brat");
             }
             std::fs::create_dir_all(output)
                 .with_context(|| format!("cannot create the folder {}", output.display()))?;
-            return Ok(Sink::Folder { dir: output.to_path_buf(), check: check()?, written: Vec::new() });
+            return Ok(Sink::Folder { dir: output.to_path_buf(), format, check: check()?, written: Vec::new() });
+        }
+        if format == Format::Brat {
+            bail!("brat output is a folder of .txt and .ann pairs; give a folder: -o {}/", output.display());
         }
         let mut dest = Dest::create(output)?;
         if format == Format::Strata {
@@ -130,23 +134,33 @@ impl Sink {
                     Format::Jsonl => render::json(doc, buf),
                     Format::Sgml => render::sgml(doc, buf),
                     Format::Text => render::text(doc, buf),
-                    Format::Tagged | Format::Strata => buf.push_str(&doc.text),
+                    Format::Tagged | Format::Strata | Format::Brat => buf.push_str(&doc.text),
                 }
                 dest.write_all(buf.as_bytes())
             }
-            Sink::Folder { dir, written, .. } => {
+            Sink::Folder { dir, format, written, .. } => {
                 let Some(path) = file_for_id(dir, &doc.id) else {
                     return Ok(Some(format!("document {:?} rejected: its id cannot name a file", doc.id)));
                 };
+                let mut files = vec![(path.clone(), doc.text.clone())];
+                if *format == Format::Brat {
+                    let mut ann = String::new();
+                    if let Err(e) = strata_brat::write_ann(doc, &mut ann) {
+                        return Ok(Some(format!("document {:?} cannot be written as brat: {e}", doc.id)));
+                    }
+                    files.push((path.with_extension("ann"), ann));
+                }
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
                 // Each file appears whole; holding them all open until the
                 // end would run out of file descriptors.
-                let mut file = AtomicFile::create(&path)?;
-                file.write_all(doc.text.as_bytes())?;
-                file.commit()?;
-                written.push(path);
+                for (path, content) in files {
+                    let mut file = AtomicFile::create(&path)?;
+                    file.write_all(content.as_bytes())?;
+                    file.commit()?;
+                    written.push(path);
+                }
                 Ok(())
             }
         };

@@ -27,28 +27,47 @@ pub struct InputFile {
     pub path: PathBuf,
     /// The id of a one-article file; articles of a stream get `.1`, `.2`...
     pub id: String,
+    /// The format, when the way the file was found tells it (the `.txt` of
+    /// a brat pair).
+    pub format: Option<Format>,
 }
 
 /// Expands the command-line inputs: folders into their files (recursively,
 /// sorted by path, hidden files skipped), with ids relative to the folder.
-pub fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<InputFile>> {
+/// A folder holding `.ann` files (or any folder with `--from brat`) is a
+/// brat corpus: one input per `.txt` + `.ann` pair.
+pub fn expand(inputs: &[PathBuf], from: Option<Format>) -> anyhow::Result<Vec<InputFile>> {
     let mut out = Vec::new();
     for path in inputs {
         if path.as_os_str() == "-" {
-            out.push(InputFile { path: path.clone(), id: "stdin".into() });
+            out.push(InputFile { path: path.clone(), id: "stdin".into(), format: None });
         } else if path.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files).with_context(|| format!("cannot list {}", path.display()))?;
+            let brat = match from {
+                Some(f) => f == Format::Brat,
+                None => files.iter().any(|f| f.extension().is_some_and(|e| e == "ann")),
+            };
+            if brat {
+                let pairs = strata_brat::find_pairs(path).with_context(|| format!("cannot list {}", path.display()))?;
+                for pair in pairs {
+                    // A pair is read from its `.ann`; a `.txt` alone has no
+                    // annotations.
+                    let Some(file) = pair.ann.or(pair.txt) else { continue };
+                    out.push(InputFile { path: file, id: pair.id, format: Some(Format::Brat) });
+                }
+                continue;
+            }
             files.sort();
             for file in files {
                 let rel = without_compression(file.strip_prefix(path).unwrap_or(&file)).with_extension("");
                 let id = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                out.push(InputFile { path: file, id });
+                out.push(InputFile { path: file, id, format: None });
             }
         } else {
             let id =
                 without_compression(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            out.push(InputFile { path: path.clone(), id });
+            out.push(InputFile { path: path.clone(), id, format: None });
         }
     }
     Ok(out)
@@ -76,6 +95,7 @@ pub enum Source {
     Jsonl { input: Input, header: Option<Schema>, pending: Option<Vec<u8>>, first_len: u64 },
     Tagged { input: Input, id: String, options: strata_tagged::Options },
     Sgml { input: Input, options: strata_tagged::Options },
+    Brat { id: String, txt: PathBuf, ann: PathBuf },
 }
 
 impl Source {
@@ -86,7 +106,7 @@ impl Source {
         let mut input = Input::open(path)?;
         let name = input.name.clone();
         let head = input.peek().with_context(|| format!("cannot read {name}"))?;
-        match Format::detect(path, head, from)? {
+        match Format::detect(path, head, file.format.or(from))? {
             Format::Strata => {
                 let corpus = if path.as_os_str() == "-" || input.compressed {
                     let bytes = input.read_all().with_context(|| format!("cannot read {name}"))?;
@@ -113,6 +133,16 @@ impl Source {
             }
             Format::Tagged => Ok(Source::Tagged { input, id: file.id.clone(), options: tagged.clone() }),
             Format::Sgml => Ok(Source::Sgml { input, options: tagged.clone() }),
+            Format::Brat => {
+                if path.as_os_str() == "-" {
+                    bail!("brat input is a .txt and a .ann file; it cannot come from standard input");
+                }
+                Ok(Source::Brat {
+                    id: file.id.clone(),
+                    txt: path.with_extension("txt"),
+                    ann: path.with_extension("ann"),
+                })
+            }
             Format::Text => {
                 bail!("{name}: text is an output format; read plain text files as tagged articles (--from tagged)")
             }
@@ -124,6 +154,7 @@ impl Source {
         match self {
             Source::Strata { name, .. } => name,
             Source::Jsonl { input, .. } | Source::Tagged { input, .. } | Source::Sgml { input, .. } => &input.name,
+            Source::Brat { ann, .. } => ann.to_str().unwrap_or("<brat>"),
         }
     }
 
@@ -133,6 +164,7 @@ impl Source {
             Source::Strata { corpus, .. } => corpus.schema().clone(),
             Source::Jsonl { header, .. } => header.clone().unwrap_or_default(),
             Source::Tagged { .. } | Source::Sgml { .. } => Schema::default(),
+            Source::Brat { .. } => strata_brat::schema(),
         }
     }
 
@@ -153,6 +185,7 @@ impl Source {
             Source::Jsonl { input, pending, first_len, .. } => jsonl_each(input, pending, first_len, f),
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
             Source::Sgml { input, options } => sgml_each(input, &options, f),
+            Source::Brat { id, txt, ann } => brat_each(&id, &txt, &ann, f),
         }
     }
 }
@@ -287,4 +320,58 @@ fn sgml_each(
         f(item)?;
     }
     Ok(bytes.len() as u64)
+}
+
+/// One brat document from its `.txt` and `.ann` (a missing `.ann` is an
+/// empty one; a missing `.txt` costs the document).
+fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+    let (txt_name, ann_name) = (txt.display().to_string(), ann.display().to_string());
+    // Err holds (location, why).
+    let read = |path: &Path, name: &str| -> Result<(String, u64), (String, String)> {
+        let bytes = std::fs::read(path).map_err(|e| (name.to_string(), format!("cannot read the file: {e}")))?;
+        let len = bytes.len() as u64;
+        String::from_utf8(bytes).map(|s| (s, len)).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let (line, column) = strata_tagged::line_column(e.as_bytes(), at);
+            let byte = e.as_bytes()[at];
+            (
+                format!("{name}:{line}:{column}"),
+                format!("expected UTF-8, found the byte 0x{byte:02x} (byte offset {at})"),
+            )
+        })
+    };
+    let fail = |(location, why): (String, String)| Item { location, doc: Err(why), warnings: Vec::new() };
+    let (text, text_len) = match read(txt, &txt_name) {
+        Ok(t) => t,
+        Err(e) => {
+            f(fail(e))?;
+            return Ok(0);
+        }
+    };
+    let (annotations, ann_len) = if ann.exists() {
+        match read(ann, &ann_name) {
+            Ok(a) => a,
+            Err(e) => {
+                f(fail(e))?;
+                return Ok(text_len);
+            }
+        }
+    } else {
+        (String::new(), 0)
+    };
+    let item = match strata_brat::parse(id, &text, &annotations) {
+        Ok((doc, warnings)) => Item {
+            location: format!("{ann_name}:1:1"),
+            doc: Ok(doc),
+            warnings: warnings
+                .iter()
+                .map(|w| format!("{ann_name}:{}:{}: warning: {}", w.line, w.column, w.message))
+                .collect(),
+        },
+        Err(p) => {
+            Item { location: format!("{ann_name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
+        }
+    };
+    f(item)?;
+    Ok(text_len + ann_len)
 }

@@ -58,7 +58,7 @@ pub struct Args {
     #[arg(long, short = 'f', value_enum)]
     format: Option<CatFormat>,
     /// Layers the human view marks inline, comma-separated (default:
-    /// title,heading,dateline,entity,quote).
+    /// title,heading,dateline,entity,quote,brat).
     #[arg(long, value_name = "LAYERS", value_delimiter = ',')]
     mark: Option<Vec<String>>,
     /// Colour in the human view.

@@ -100,7 +100,9 @@ enum InputEncoding {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let to_stdout = args.output.as_os_str() == "-";
-    let folder = args.output.is_dir() || args.output.as_os_str().to_string_lossy().ends_with('/');
+    let folder = args.output.is_dir()
+        || args.output.as_os_str().to_string_lossy().ends_with('/')
+        || (args.to == Some(Format::Brat) && !to_stdout);
     let to = match args.to.or_else(|| Format::from_extension(&args.output)) {
         Some(f) => f,
         None if folder => Format::Tagged,
@@ -129,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // Open every input first: a missing file is a usage error, found before
     // any output exists, and the declared schemas come first in the output.
     let mut opened = Vec::new();
-    for file in sources::expand(&args.inputs)? {
+    for file in sources::expand(&args.inputs, args.from)? {
         opened.push(Source::open(&file, args.from, &tagged)?);
     }
     let mut schema = Schema::default();
