@@ -1,6 +1,7 @@
 //! The `strata` command line. `main` only parses and dispatches; each
 //! subcommand lives in its own module under `cmd/`.
 
+mod cleanup;
 mod cmd;
 mod formats;
 mod render;
@@ -49,6 +50,9 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = cleanup::install() {
+        eprintln!("strata: warning: {err:#}");
+    }
     let result = match cli.command {
         Command::Convert(args) => cmd::convert::run(args),
         Command::Cat(args) => cmd::cat::run(args),

@@ -7,14 +7,14 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use strata_format::{Document, Schema, Writer, WriterBuilder};
-use strata_reader::AtomicFile;
 
+use crate::cleanup::{self, Tracked};
 use crate::formats::Format;
 use crate::render;
 
 /// Where one output stream goes.
 pub enum Dest {
-    File(AtomicFile),
+    File(Tracked),
     Stdout(BufWriter<io::Stdout>),
 }
 
@@ -24,8 +24,7 @@ impl Dest {
         if path.as_os_str() == "-" {
             return Ok(Dest::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
         }
-        let file =
-            AtomicFile::create(path).with_context(|| format!("cannot create a file beside {}", path.display()))?;
+        let file = Tracked::create(path).with_context(|| format!("cannot create a file beside {}", path.display()))?;
         Ok(Dest::File(file))
     }
 
@@ -156,8 +155,11 @@ impl Sink {
                 // Each file appears whole; holding them all open until the
                 // end would run out of file descriptors.
                 for (path, content) in files {
-                    let mut file = AtomicFile::create(&path)?;
+                    let mut file = Tracked::create(&path)?;
                     file.write_all(content.as_bytes())?;
+                    // Listed before the rename, so that no moment leaves a
+                    // complete file the handler does not know of.
+                    cleanup::remove_if_interrupted(&path);
                     file.commit()?;
                     written.push(path);
                 }
@@ -173,7 +175,12 @@ impl Sink {
         match self {
             Sink::Strata(w) => w.finish().context("cannot finish the output")?.commit(),
             Sink::Stream { dest, .. } => dest.commit(),
-            Sink::Folder { .. } => Ok(()),
+            Sink::Folder { written, .. } => {
+                for path in &written {
+                    cleanup::forget(path);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -182,7 +189,8 @@ impl Sink {
     pub fn abort(self) {
         if let Sink::Folder { written, .. } = self {
             for path in written {
-                let _ = std::fs::remove_file(path);
+                let _ = std::fs::remove_file(&path);
+                cleanup::forget(&path);
             }
         }
     }

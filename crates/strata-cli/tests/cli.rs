@@ -276,3 +276,42 @@ fn compressed_inputs_are_read_on_the_fly() {
     // A JSONL input without a header gives JSONL without one.
     assert_eq!(std::fs::read(d.join("stdin.jsonl")).unwrap(), jsonl);
 }
+
+/// Ctrl-C in the middle of a conversion leaves neither the output nor a
+/// temporary file behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_conversion_leaves_nothing() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for output in ["out.strata", "out/"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["convert", "-", "--from", "tagged", "-o", output, "--to", "tagged", "-q"])
+            .current_dir(d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let article = " date 2025-04-11 Talks resume\n\nDiplomats met in Geneva.\n\n".repeat(2000);
+        stdin.write_all(article.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        // Wait until the run has created something in the folder.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while common::files_in(d).is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!common::files_in(d).is_empty(), "the conversion never started");
+        let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{}", common::text(&out.stderr));
+        drop(stdin);
+        let left: Vec<String> = common::files_in(d);
+        let nested: Vec<String> = if d.join("out").is_dir() { common::files_in(&d.join("out")) } else { Vec::new() };
+        assert!(left.iter().all(|n| n == "out") && nested.is_empty(), "{output}: {left:?} {nested:?}");
+    }
+}

@@ -34,6 +34,12 @@ impl AtomicFile {
         Ok(AtomicFile { tmp, dest })
     }
 
+    /// The temporary file's path, for a signal handler that must remove it
+    /// (a killed process runs no destructors).
+    pub fn temp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
     /// Flushes, fsyncs, and renames the file to its destination.
     ///
     /// # Errors
