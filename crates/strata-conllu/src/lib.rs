@@ -1,0 +1,79 @@
+//! CoNLL-U (Universal Dependencies v2) into strata documents and back, byte
+//! for byte (`spec/CONLLU.md`).
+//!
+//! A `.conllu` file becomes one document per `# newdoc` (or one document
+//! when it has none). The document text is rebuilt from the word forms and
+//! `SpaceAfter=No`, one sentence per line; layers `sentence`, `paragraph`,
+//! `token` (surface tokens: a multiword token is one span) and `word`
+//! (syntactic words, multiword parts and empty nodes included) hold the
+//! rest, with dependency arcs as relations of `word`. Only what cannot be
+//! derived is stored, so a corpus stays small: see the spec for the rules.
+//!
+//! # Overview of types
+//! - [`Reader`] reads documents one at a time from any `BufRead`, holding
+//!   one document and one sentence of input, never the whole file. It yields
+//!   a [`Parsed`] document (with the sentences that had errors left out and
+//!   reported) or a [`Rejected`] one.
+//! - [`write_document`] writes a document as CoNLL-U: the original bytes for
+//!   a document that came from CoNLL-U, valid CoNLL-U (words = tokens) for
+//!   any other document with `sentence` and `token` layers.
+//! - [`Problem`]: an error or warning at a line and column of the input.
+//!
+//! ```
+//! use strata_conllu::{write_document, Reader};
+//! let input = "# sent_id = 1\n# text = Hi there.\n\
+//!     1\tHi\thi\tINTJ\tUH\t_\t0\troot\t0:root\t_\n\
+//!     2\tthere\tthere\tADV\tRB\t_\t1\tadvmod\t1:advmod\tSpaceAfter=No\n\
+//!     3\t.\t.\tPUNCT\t.\t_\t1\tpunct\t1:punct\t_\n\n";
+//! let mut reader = Reader::new(input.as_bytes(), "example");
+//! let parsed = reader.next().unwrap().unwrap();
+//! assert!(parsed.errors.is_empty() && parsed.warnings.is_empty());
+//! assert_eq!(parsed.document.id, "example");
+//! assert_eq!(parsed.document.text, "Hi there.\n");
+//! let mut out = String::new();
+//! write_document(&parsed.document, &mut out).unwrap();
+//! assert_eq!(out, input);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod read;
+mod rules;
+mod write;
+
+use std::fmt;
+
+pub use crate::read::{Parsed, Reader, Rejected};
+pub use crate::write::{write_document, WriteError};
+
+/// Layer names (spec/CONLLU.md section 3).
+pub mod names {
+    /// Sentences: spans over each sentence's text.
+    pub const SENTENCE: &str = "sentence";
+    /// Paragraphs, from `# newpar`.
+    pub const PARAGRAPH: &str = "paragraph";
+    /// Surface tokens: a multiword token is one span.
+    pub const TOKEN: &str = "token";
+    /// Syntactic words: multiword-token parts and empty nodes included.
+    pub const WORD: &str = "word";
+}
+
+/// A problem at a place in the input. Lines and columns start at 1;
+/// columns count characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Line in the input.
+    pub line: u64,
+    /// Column in that line.
+    pub column: u64,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for Problem {}

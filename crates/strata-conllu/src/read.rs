@@ -1,0 +1,890 @@
+//! CoNLL-U into documents: a streaming [`Reader`].
+//!
+//! Input is read one sentence block (comment and word lines up to an empty
+//! line) at a time. A block is checked completely before anything of it
+//! goes into the document (`scan`), so a sentence with an error is left out
+//! whole and the rest of its document is kept (`build`).
+
+use std::io::BufRead;
+use std::ops::Range;
+
+use strata_format::{AttrValue, Document, Layer, Relation, Span};
+
+use crate::names;
+use crate::rules::{
+    default_template, deps_is_default, derived_id, encode_deps, split_surface_misc, FIRST_PAR_SUFFIX,
+    FIRST_SENT_SUFFIX, P_NEWDOC, P_NEWDOC_ID, P_NEWPAR, P_NEWPAR_ID, P_SENT_ID, P_TEXT,
+};
+use crate::Problem;
+
+/// The ten CoNLL-U columns, in order.
+pub(crate) const COLUMNS: [&str; 10] =
+    ["ID", "FORM", "LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS", "MISC"];
+
+/// One document read from CoNLL-U.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// The document, without the sentences listed in `errors`.
+    pub document: Document,
+    /// Errors, one per sentence that was left out of the document (a CoNLL-U
+    /// level-1 problem: columns, ids, line endings, comments, empty lines),
+    /// and problems between sentences (an extra empty line). When this is
+    /// empty, writing the document gives its input lines back byte for byte.
+    pub errors: Vec<Problem>,
+    /// Tree problems (several roots, a head out of range, a cycle); the
+    /// sentence is kept as it is.
+    pub warnings: Vec<Problem>,
+    /// The input lines of the document, 1-based, end exclusive.
+    pub lines: Range<u64>,
+}
+
+/// A document none of whose sentences could be read, or the input error
+/// that ended reading.
+#[derive(Clone, Debug)]
+pub struct Rejected {
+    /// The id the document would have had.
+    pub id: String,
+    /// Why: at least one problem.
+    pub errors: Vec<Problem>,
+    /// The input lines of the document, 1-based, end exclusive.
+    pub lines: Range<u64>,
+}
+
+/// Reads CoNLL-U documents one at a time.
+///
+/// A document starts at a sentence with a `# newdoc` comment (`# newdoc id =
+/// X` gives it the id `X`) and runs to the next one; a file without any is
+/// one document. A document without an id is named after `default_id`: the
+/// id itself when it is the only document of the input, `{default_id}-{n}`
+/// (`n` counting documents from 1) otherwise.
+///
+/// The reader holds the document being built and one sentence of input,
+/// never the whole file. Each item is a [`Parsed`] document or, when every
+/// sentence of it had an error (or the input could not be read), a
+/// [`Rejected`] one; after an input error the iterator ends.
+pub struct Reader<R> {
+    rdr: R,
+    default_id: String,
+    /// Lines read so far.
+    line: u64,
+    /// The current sentence block: its lines, each with its line feed.
+    buf: Vec<u8>,
+    /// Where each line of `buf` starts.
+    starts: Vec<usize>,
+    /// The input line of `buf`'s first line.
+    block_line: u64,
+    /// A problem with how the block ended (no empty line, CR LF).
+    block_problem: Option<Problem>,
+    /// `buf` holds a block read ahead that starts the next document.
+    pending: bool,
+    done: bool,
+    /// Documents started so far.
+    docs: u64,
+    /// Columns per word line: 10, more after `# global.columns`.
+    columns: usize,
+    cur: Option<DocState>,
+    /// Problems between sentences, for the next document.
+    stray: Vec<Problem>,
+    scratch: Scratch,
+}
+
+/// A document being built.
+#[derive(Default)]
+struct DocState {
+    /// From `# newdoc id = X`.
+    id: Option<String>,
+    text: String,
+    sentences: Vec<Span>,
+    paragraphs: Vec<Span>,
+    tokens: Vec<Span>,
+    words: Vec<Span>,
+    relations: Vec<Relation>,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+    first_line: u64,
+    last_line: u64,
+    /// The last sentence's id, `None` when it had none.
+    prev_sent_id: Option<String>,
+    /// The last paragraph's id, `None` when it had none.
+    prev_par_id: Option<String>,
+    par_open: bool,
+    /// Whether the first sentence has `# newdoc id`, so that the document
+    /// id seeds the derived sentence and paragraph ids.
+    seeded: bool,
+}
+
+/// What `scan` finds in a block, reused from block to block.
+#[derive(Default)]
+struct Scratch {
+    comments: Vec<Range<usize>>,
+    words: Vec<WordLine>,
+    /// Span index of each integer word of the sentence, by id - 1.
+    int_span: Vec<usize>,
+    /// Per word line: its span, for heads.
+    spans: Vec<usize>,
+    /// Per integer word: its head (id - 1), `u32::MAX` for none.
+    heads: Vec<u32>,
+    marks: Vec<u8>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Word(u32),
+    /// A multiword token ending at this word.
+    Range(u32),
+    Empty,
+}
+
+/// A checked word line: byte ranges of its fields within the block.
+struct WordLine {
+    /// Index of the line in the block.
+    index: usize,
+    kind: Kind,
+    fields: [(usize, usize); 10],
+    /// Columns past the tenth (after `# global.columns`), tab-joined.
+    extra: (usize, usize),
+}
+
+impl<R: BufRead> Reader<R> {
+    /// A reader of `rdr`, naming documents without an id after `default_id`
+    /// (such as the file stem).
+    pub fn new(rdr: R, default_id: &str) -> Reader<R> {
+        Reader {
+            rdr,
+            default_id: default_id.to_string(),
+            line: 0,
+            buf: Vec::with_capacity(1 << 12),
+            starts: Vec::new(),
+            block_line: 1,
+            block_problem: None,
+            pending: false,
+            done: false,
+            docs: 0,
+            columns: 10,
+            cur: None,
+            stray: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Reads the next sentence block into `buf`. `Ok(false)` at the end of
+    /// the input.
+    fn read_block(&mut self) -> std::io::Result<bool> {
+        self.buf.clear();
+        self.starts.clear();
+        self.block_problem = None;
+        loop {
+            let start = self.buf.len();
+            let n = self.rdr.read_until(b'\n', &mut self.buf)?;
+            if n == 0 {
+                if start == 0 {
+                    return Ok(false);
+                }
+                self.block_problem = Some(Problem {
+                    line: self.line + 1,
+                    column: 1,
+                    message: "expected an empty line after the last sentence, found the end of the file".into(),
+                });
+                return Ok(true);
+            }
+            self.line += 1;
+            let line = &self.buf[start..];
+            let has_lf = line.last() == Some(&b'\n');
+            let content = if has_lf { &line[..line.len() - 1] } else { line };
+            // A word or comment line starts with neither, so this costs one
+            // comparison per line.
+            if content.iter().all(|&c| c == b' ' || c == b'\t' || c == b'\r') {
+                let problem = if content == b"\r" {
+                    Some("expected an empty line ending in LF, found CR LF (a Windows line ending): convert the file to LF line endings")
+                } else if !content.is_empty() {
+                    Some("expected an empty line, found a line of whitespace")
+                } else if !has_lf {
+                    None
+                } else if start == 0 {
+                    Some("expected a sentence, found an extra empty line: sentences are separated by exactly one empty line")
+                } else {
+                    None
+                };
+                let problem = problem.map(|m| Problem { line: self.line, column: 1, message: m.to_string() });
+                self.buf.truncate(start);
+                if start == 0 {
+                    self.stray.extend(problem);
+                    if !has_lf {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+                self.block_problem = problem;
+                return Ok(true);
+            }
+            if self.starts.is_empty() {
+                self.block_line = self.line;
+            }
+            self.starts.push(start);
+            if !has_lf {
+                let column = String::from_utf8_lossy(content).chars().count() as u64 + 1;
+                self.block_problem = Some(Problem {
+                    line: self.line,
+                    column,
+                    message:
+                        "expected a line feed and an empty line after the last sentence, found the end of the file"
+                            .into(),
+                });
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Ends the current document.
+    fn finish(&mut self, at_end: bool) -> Option<Result<Parsed, Rejected>> {
+        let mut doc = self.cur.take()?;
+        let id = match doc.id.take() {
+            Some(id) => id,
+            None if at_end && self.docs == 1 => self.default_id.clone(),
+            None => format!("{}-{}", self.default_id, self.docs),
+        };
+        let lines = doc.first_line..doc.last_line + 1;
+        if doc.sentences.is_empty() {
+            return Some(Err(Rejected { id, errors: doc.errors, lines }));
+        }
+        let mut document = Document::new(id, std::mem::take(&mut doc.text));
+        let mut layer = |name: &str, spans: Vec<Span>, relations: Vec<Relation>| {
+            if !spans.is_empty() {
+                document.layers.push(Layer { name: name.to_string(), spans, relations });
+            }
+        };
+        layer(names::SENTENCE, doc.sentences, Vec::new());
+        layer(names::PARAGRAPH, doc.paragraphs, Vec::new());
+        layer(names::TOKEN, doc.tokens, Vec::new());
+        layer(names::WORD, doc.words, doc.relations);
+        Some(Ok(Parsed { document, errors: doc.errors, warnings: doc.warnings, lines }))
+    }
+
+    /// Adds the block in `buf` to the current document.
+    fn parse_block(&mut self) {
+        let Some(doc) = self.cur.as_mut() else { return };
+        if doc.first_line == 0 {
+            doc.first_line = self.block_line;
+        }
+        doc.last_line = self.line;
+        doc.errors.append(&mut self.stray);
+        let text = match std::str::from_utf8(&self.buf) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.valid_up_to();
+                let i = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+                let start = self.starts.get(i).copied().unwrap_or(0);
+                let column = String::from_utf8_lossy(&self.buf[start..at]).chars().count() as u64 + 1;
+                doc.errors.push(Problem {
+                    line: self.block_line + i as u64,
+                    column,
+                    message: format!("expected UTF-8, found the byte 0x{:02x}", self.buf[at]),
+                });
+                return;
+            }
+        };
+        if let Some(p) = self.block_problem.take() {
+            doc.errors.push(p);
+            return;
+        }
+        match scan(text, &self.starts, self.block_line, &mut self.columns, &mut self.scratch) {
+            Err(p) => doc.errors.push(p),
+            Ok(()) => build(doc, text, &self.starts, self.block_line, &mut self.scratch),
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = Result<Parsed, Rejected>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            if !self.pending {
+                match self.read_block() {
+                    Err(e) => {
+                        self.done = true;
+                        let problem =
+                            Problem { line: self.line + 1, column: 1, message: format!("cannot read the input: {e}") };
+                        let mut doc = self.cur.take().unwrap_or_default();
+                        doc.errors.push(problem);
+                        let id = doc.id.unwrap_or_else(|| format!("{}-{}", self.default_id, self.docs.max(1)));
+                        let lines = doc.first_line.max(1)..self.line + 1;
+                        return Some(Err(Rejected { id, errors: doc.errors, lines }));
+                    }
+                    Ok(false) => {
+                        self.done = true;
+                        if self.cur.is_none() && !self.stray.is_empty() {
+                            let errors = std::mem::take(&mut self.stray);
+                            let lines = errors[0].line..self.line + 1;
+                            let id = format!("{}-{}", self.default_id, self.docs + 1);
+                            return Some(Err(Rejected { id, errors, lines }));
+                        }
+                        if let Some(doc) = self.cur.as_mut() {
+                            doc.errors.append(&mut self.stray);
+                        }
+                        return self.finish(true);
+                    }
+                    Ok(true) => {}
+                }
+            }
+            self.pending = false;
+            let newdoc = find_newdoc(&self.buf, &self.starts);
+            if newdoc.is_some() && self.cur.is_some() {
+                self.pending = true;
+                return self.finish(false);
+            }
+            if self.cur.is_none() {
+                self.docs += 1;
+                self.cur = Some(DocState { id: newdoc.flatten(), ..DocState::default() });
+            }
+            self.parse_block();
+        }
+    }
+}
+
+/// The value of `# newdoc id = X` lines, and whether the line is `# newdoc`.
+fn newdoc_line(line: &[u8]) -> Option<Option<&[u8]>> {
+    if line == b"# newdoc" {
+        return Some(None);
+    }
+    line.strip_prefix(b"# newdoc id = ").filter(|v| !v.is_empty()).map(Some)
+}
+
+/// Whether a raw block starts a document: `Some(id)` when one of its
+/// comment lines is a `# newdoc` line. Looks at raw bytes so that a block
+/// with errors still starts its document.
+fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
+    for (i, &s) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(buf.len(), |&e| e);
+        let line = &buf[s..end];
+        if line.first() != Some(&b'#') {
+            break;
+        }
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        if let Some(v) = newdoc_line(line) {
+            return Some(v.map(|v| String::from_utf8_lossy(v).into_owned()));
+        }
+    }
+    None
+}
+
+/// 1-based character column of byte `at` of `line`.
+fn column(line: &str, at: usize) -> u64 {
+    line.get(..at).map_or(at, |s| s.chars().count()) as u64 + 1
+}
+
+/// A decimal number without a leading zero (but `0` itself).
+fn number(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Checks a block (comment lines, then word lines) and records its word
+/// lines in `sc`. Nothing is added to a document here, so an error costs
+/// exactly this sentence.
+fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: &mut Scratch) -> Result<(), Problem> {
+    sc.comments.clear();
+    sc.words.clear();
+    let bytes = text.as_bytes();
+    let mut next: u32 = 1;
+    let mut range_end: u32 = 0;
+    let mut range_line = 0;
+    let mut last_empty: u32 = 0;
+    for (i, &ls) in starts.iter().enumerate() {
+        let mut le = starts.get(i + 1).copied().unwrap_or(bytes.len());
+        if le > ls && bytes[le - 1] == b'\n' {
+            le -= 1;
+        }
+        let line = &text[ls..le];
+        let lno = first_line + i as u64;
+        let err = |at: usize, message: String| Problem { line: lno, column: column(line, at), message };
+        match line.as_bytes().last() {
+            Some(b'\r') => {
+                return Err(err(
+                    line.len() - 1,
+                    "expected a line ending in LF, found CR LF (a Windows line ending): convert the file to LF \
+                     line endings"
+                        .into(),
+                ))
+            }
+            Some(c @ (b' ' | b'\t')) => {
+                let what = if *c == b' ' { "a space" } else { "a tab" };
+                return Err(err(
+                    line.len() - 1,
+                    format!("expected no whitespace at the end of the line, found {what}"),
+                ));
+            }
+            _ => {}
+        }
+        if i == 0 && first_line == 1 && line.starts_with('\u{feff}') {
+            return Err(err(0, "expected text, found a byte order mark (U+FEFF): remove it".into()));
+        }
+        if line.starts_with('#') {
+            if !sc.words.is_empty() {
+                return Err(err(
+                    0,
+                    "expected a word line, found a comment line: comments go before the first word line of a \
+                     sentence"
+                        .into(),
+                ));
+            }
+            if let Some(rest) = line.strip_prefix("# global.columns = ") {
+                let names: Vec<&str> = rest.split(' ').collect();
+                if names.len() < 10 || names[..10] != COLUMNS {
+                    return Err(err(
+                        19,
+                        format!(
+                            "expected the columns to start with the ten CoNLL-U columns {}, found {rest:?}",
+                            COLUMNS.join(" ")
+                        ),
+                    ));
+                }
+                *columns = names.len();
+            }
+            sc.comments.push(ls..le);
+            continue;
+        }
+        // A word line: split it at tabs.
+        let mut fields = [(0, 0); 10];
+        let mut extra = (le, le);
+        let mut n = 0;
+        let mut from = ls;
+        for tab in memchr::memchr_iter(b'\t', &bytes[ls..le]) {
+            let tab = ls + tab;
+            if n < 10 {
+                fields[n] = (from, tab);
+            }
+            n += 1;
+            from = tab + 1;
+            if n == 10 {
+                extra.0 = from;
+            }
+            if n >= *columns {
+                return Err(err(
+                    tab - ls,
+                    format!("expected {} tab-separated columns, found more (a tab here)", *columns),
+                ));
+            }
+        }
+        if n < 10 {
+            fields[n] = (from, le);
+        }
+        n += 1;
+        if n != *columns {
+            return Err(err(
+                le - ls,
+                format!("expected {} tab-separated columns, found {n}: a column is missing", *columns),
+            ));
+        }
+        for (k, &(s, e)) in fields.iter().enumerate() {
+            if s == e {
+                return Err(err(
+                    s - ls,
+                    format!("expected a value in column {}, found nothing: write _ for an unknown value", COLUMNS[k]),
+                ));
+            }
+        }
+        if extra.0 < le {
+            let mut s = extra.0;
+            for part in text[extra.0..le].split('\t') {
+                if part.is_empty() {
+                    return Err(err(s - ls, "expected a value in an extra column, found nothing".into()));
+                }
+                s += part.len() + 1;
+            }
+        }
+        let f = |k: usize| &text[fields[k].0..fields[k].1];
+        let id = f(0);
+        let kind = if let Some(dash) = id.find('-') {
+            let (Some(a), Some(b)) = (number(&id[..dash]), number(&id[dash + 1..])) else {
+                return Err(err(0, format!("expected a multiword-token range such as 1-2, found {id:?}")));
+            };
+            if range_end != 0 {
+                return Err(err(
+                    0,
+                    format!("expected word {next} of the multiword token ending at {range_end}, found the range {id}"),
+                ));
+            }
+            if a != next || b <= a {
+                return Err(err(0, format!("expected a multiword-token range {next}-N with N > {next}, found {id}")));
+            }
+            range_end = b;
+            range_line = i;
+            Kind::Range(b)
+        } else if let Some(dot) = id.find('.') {
+            let (Some(major), Some(minor)) = (number(&id[..dot]), number(&id[dot + 1..])) else {
+                return Err(err(0, format!("expected an empty-node id such as 1.1, found {id:?}")));
+            };
+            if range_end != 0 {
+                return Err(err(
+                    0,
+                    format!(
+                        "expected word {next} of the multiword token ending at {range_end}, found the empty node {id}: \
+                         empty nodes go after the last word of a multiword token"
+                    ),
+                ));
+            }
+            if major != next - 1 || minor != last_empty + 1 {
+                return Err(err(
+                    0,
+                    format!("expected empty node {}.{} or word {next}, found {id}", next - 1, last_empty + 1),
+                ));
+            }
+            last_empty = minor;
+            Kind::Empty
+        } else {
+            match number(id) {
+                Some(k) if k == next => {}
+                _ => return Err(err(0, format!("expected word id {next}, found {id:?}"))),
+            }
+            let k = next;
+            next += 1;
+            last_empty = 0;
+            if range_end == k {
+                range_end = 0;
+            }
+            Kind::Word(k)
+        };
+        let head = f(6);
+        if head != "_" && number(head).is_none() {
+            return Err(err(fields[6].0 - ls, format!("expected HEAD to be a word id or _, found {head:?}")));
+        }
+        let deps = f(8);
+        if deps.starts_with(':') || deps.contains("|:") {
+            return Err(err(fields[8].0 - ls, format!("expected DEPS items head:relation, found {deps:?}")));
+        }
+        sc.words.push(WordLine { index: i, kind, fields, extra });
+    }
+    if range_end != 0 {
+        return Err(Problem {
+            line: first_line + range_line as u64,
+            column: 1,
+            message: format!(
+                "expected words up to {range_end} after the multiword token, found the end of the sentence at word {}",
+                next - 1
+            ),
+        });
+    }
+    if sc.words.is_empty() {
+        return Err(Problem {
+            line: first_line,
+            column: 1,
+            message: "expected word lines after the comments, found an empty line: a sentence needs at least one word"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+fn push_attr(attrs: &mut Vec<(String, AttrValue)>, name: &str, value: &str) {
+    attrs.push((name.to_string(), AttrValue::Str(value.to_string())));
+}
+
+/// Adds a checked block to the document.
+fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: &mut Scratch) {
+    // Comments: known lines become placeholders of the template.
+    let first_in_doc = doc.sentences.is_empty();
+    let mut template: Vec<&str> = Vec::with_capacity(sc.comments.len());
+    let (mut seen_doc, mut seen_par, mut seen_sent, mut seen_text) = (false, false, false, false);
+    let mut par: Option<Option<&str>> = None;
+    let mut sent_id: Option<&str> = None;
+    let mut text_value: Option<&str> = None;
+    for r in &sc.comments {
+        let c = &text[r.clone()];
+        let placeholder = if !seen_doc && first_in_doc && newdoc_line(c.as_bytes()).is_some() {
+            seen_doc = true;
+            if c == "# newdoc" {
+                P_NEWDOC
+            } else {
+                P_NEWDOC_ID
+            }
+        } else if !seen_par && c == "# newpar" {
+            seen_par = true;
+            par = Some(None);
+            P_NEWPAR
+        } else if let Some(v) = c.strip_prefix("# newpar id = ").filter(|v| !seen_par && !v.is_empty()) {
+            seen_par = true;
+            par = Some(Some(v));
+            P_NEWPAR_ID
+        } else if let Some(v) = c.strip_prefix("# sent_id = ").filter(|v| !seen_sent && !v.is_empty()) {
+            seen_sent = true;
+            sent_id = Some(v);
+            P_SENT_ID
+        } else if let Some(v) = c.strip_prefix("# text = ").filter(|v| !seen_text && !v.is_empty()) {
+            seen_text = true;
+            text_value = Some(v);
+            P_TEXT
+        } else {
+            c
+        };
+        template.push(placeholder);
+    }
+
+    // Words.
+    let sent_start = doc.text.len();
+    let mut last_tok_end = sent_start;
+    let mut pending_space = false;
+    // The multiword token being read: its span, its last word, and where
+    // the next part starts when the parts spell the token (`None` when they
+    // do not, and every part spans the whole token).
+    let mut range: Option<(usize, usize, u32, Option<usize>)> = None;
+    sc.int_span.clear();
+    sc.spans.clear();
+    let line_of = |w: &WordLine| {
+        let s = starts[w.index];
+        let e = starts.get(w.index + 1).map_or(text.len(), |&e| e - 1);
+        (&text[s..e], s)
+    };
+    for (wi, w) in sc.words.iter().enumerate() {
+        let f = |k: usize| &text[w.fields[k].0..w.fields[k].1];
+        let (form, lemma, misc) = (f(1), f(2), f(9));
+        let mut attrs: Vec<(String, AttrValue)> = Vec::with_capacity(6);
+        let (start, end) = match w.kind {
+            Kind::Range(b) => {
+                let parts = match (w.kind, sc.words.get(wi + 1).map(|p| p.kind)) {
+                    (Kind::Range(b), Some(Kind::Word(a))) => (b - a + 1) as usize,
+                    _ => 0,
+                };
+                // `scan` checked that the parts follow the range line.
+                let mut rest = form;
+                let spelled = sc.words[wi + 1..wi + 1 + parts].iter().all(|p| {
+                    let part = &text[p.fields[1].0..p.fields[1].1];
+                    match rest.strip_prefix(part) {
+                        Some(r) => {
+                            rest = r;
+                            true
+                        }
+                        None => false,
+                    }
+                }) && rest.is_empty();
+                if pending_space {
+                    doc.text.push(' ');
+                }
+                let s = doc.text.len();
+                doc.text.push_str(form);
+                let e = doc.text.len();
+                let (no_space, stored) = split_surface_misc(misc);
+                for (k, name) in
+                    [(2, "lemma"), (3, "upos"), (4, "xpos"), (5, "feats"), (6, "head"), (7, "deprel"), (8, "deps")]
+                {
+                    if f(k) != "_" {
+                        push_attr(&mut attrs, name, f(k));
+                    }
+                }
+                if let Some(m) = stored {
+                    attrs.push(("misc".to_string(), AttrValue::Str(m.into_owned())));
+                }
+                if w.extra.0 < w.extra.1 {
+                    push_attr(&mut attrs, "extra", &text[w.extra.0..w.extra.1]);
+                }
+                doc.tokens.push(Span { start: s as u64, end: e as u64, attrs, ..Span::default() });
+                pending_space = !no_space;
+                last_tok_end = e;
+                range = Some((s, e, b, spelled.then_some(s)));
+                continue;
+            }
+            Kind::Word(k) => {
+                if let Some((s, e, b, at)) = range.as_mut() {
+                    let (s, e) = match at {
+                        Some(at) => {
+                            *at += form.len();
+                            (*at - form.len(), *at)
+                        }
+                        None => (*s, *e),
+                    };
+                    if form != &doc.text[s..e] {
+                        push_attr(&mut attrs, "form", form);
+                    }
+                    if k == *b {
+                        range = None;
+                    }
+                    if misc != "_" {
+                        push_attr(&mut attrs, "misc", misc);
+                    }
+                    (s, e)
+                } else {
+                    if pending_space {
+                        doc.text.push(' ');
+                    }
+                    let s = doc.text.len();
+                    doc.text.push_str(form);
+                    let e = doc.text.len();
+                    let (no_space, stored) = split_surface_misc(misc);
+                    if let Some(m) = stored {
+                        attrs.push(("misc".to_string(), AttrValue::Str(m.into_owned())));
+                    }
+                    doc.tokens.push(Span::new(s as u64, e as u64));
+                    pending_space = !no_space;
+                    last_tok_end = e;
+                    (s, e)
+                }
+            }
+            Kind::Empty => {
+                push_attr(&mut attrs, "form", form);
+                if misc != "_" {
+                    push_attr(&mut attrs, "misc", misc);
+                }
+                (last_tok_end, last_tok_end)
+            }
+        };
+        if lemma != form {
+            push_attr(&mut attrs, "lemma", lemma);
+        }
+        for (k, name) in [(3, "upos"), (4, "xpos"), (5, "feats")] {
+            if f(k) != "_" {
+                push_attr(&mut attrs, name, f(k));
+            }
+        }
+        let (head, deprel, deps) = (f(6), f(7), f(8));
+        if !deps_is_default(deps, head, deprel) {
+            attrs.push(("deps".to_string(), AttrValue::Str(encode_deps(deps, head))));
+        }
+        if w.extra.0 < w.extra.1 {
+            push_attr(&mut attrs, "extra", &text[w.extra.0..w.extra.1]);
+        }
+        if let Kind::Word(_) = w.kind {
+            sc.int_span.push(doc.words.len());
+        }
+        sc.spans.push(doc.words.len());
+        doc.words.push(Span { start: start as u64, end: end as u64, attrs, ..Span::default() });
+    }
+    let sent_end = last_tok_end;
+
+    // Heads: relations, or attributes where no relation can say it.
+    let n = sc.int_span.len();
+    sc.heads.clear();
+    sc.heads.resize(n, u32::MAX);
+    let mut roots = 0;
+    let mut warn = |w: &WordLine, k: usize, message: String| {
+        let (line, s) = line_of(w);
+        doc.warnings.push(Problem {
+            line: first_line + w.index as u64,
+            column: column(line, w.fields[k].0 - s),
+            message,
+        });
+    };
+    let mut int_index = 0;
+    for (w, &span) in sc.words.iter().filter(|w| !matches!(w.kind, Kind::Range(..))).zip(&sc.spans) {
+        let (head, deprel) = (&text[w.fields[6].0..w.fields[6].1], &text[w.fields[7].0..w.fields[7].1]);
+        let own = match w.kind {
+            Kind::Word(k) => {
+                int_index += 1;
+                Some(k)
+            }
+            _ => None,
+        };
+        let attrs = &mut doc.words[span].attrs;
+        // Without a relation a word is a root (`0`, `root`) when it is an
+        // integer word, and unattached (`_`, `_`) when it is an empty node.
+        let (default_head, default_deprel) = if own.is_some() { ("0", "root") } else { ("_", "_") };
+        let k = number(head).unwrap_or(0);
+        if k >= 1 && (k as usize) <= n {
+            doc.relations.push(Relation {
+                from: sc.int_span[k as usize - 1] as u64,
+                to: span as u64,
+                label: (deprel != "_").then(|| deprel.to_string()),
+            });
+            if own.is_some() {
+                sc.heads[int_index - 1] = k - 1;
+            }
+            continue;
+        }
+        if head != default_head {
+            push_attr(attrs, "head", head);
+        }
+        if deprel != default_deprel {
+            push_attr(attrs, "deprel", deprel);
+        }
+        if head == "0" && own.is_some() {
+            roots += 1;
+            if roots == 2 {
+                warn(w, 6, "expected one root (HEAD 0) per sentence, found a second one".into());
+            }
+        } else if head != "0" && head != "_" {
+            warn(w, 6, format!("expected HEAD to be 0 or a word of the sentence (1 to {n}), found {head}"));
+        }
+    }
+    // Cycles: follow heads, marking words on the current path (1) and
+    // words known to reach the root (2).
+    sc.marks.clear();
+    sc.marks.resize(n, 0);
+    'words: for i in 0..n {
+        let mut j = i;
+        while sc.marks[j] == 0 {
+            sc.marks[j] = 1;
+            match sc.heads[j] {
+                u32::MAX => break,
+                h => j = h as usize,
+            }
+        }
+        let cyclic = sc.marks[j] == 1 && sc.heads[j] != u32::MAX;
+        let mut k = i;
+        while sc.marks[k] == 1 {
+            sc.marks[k] = 2;
+            match sc.heads[k] {
+                u32::MAX => break,
+                h => k = h as usize,
+            }
+        }
+        if cyclic {
+            let w = sc.words.iter().find(|w| matches!(w.kind, Kind::Word(id) if id as usize == j + 1));
+            if let Some(w) = w {
+                warn(w, 6, format!("expected a tree, found a cycle through word {}", j + 1));
+            }
+            break 'words;
+        }
+    }
+
+    // The sentence, its paragraph, its id.
+    if pending_space {
+        doc.text.push('\n');
+    }
+    let mut attrs = Vec::new();
+    if first_in_doc {
+        doc.seeded = template.contains(&P_NEWDOC_ID);
+    }
+    // The document id seeds derivation only when its first sentence says
+    // `# newdoc id = ..`, as the writer can tell.
+    let doc_id = doc.id.as_deref().filter(|_| doc.seeded);
+    if let Some(v) = sent_id {
+        if derived_id(doc.prev_sent_id.as_deref(), doc_id, FIRST_SENT_SUFFIX).as_deref() != Some(v) {
+            push_attr(&mut attrs, "sent_id", v);
+        }
+    }
+    doc.prev_sent_id = sent_id.map(str::to_string);
+    if let Some(v) = text_value {
+        if v != &doc.text[sent_start..sent_end] {
+            push_attr(&mut attrs, "text", v);
+        }
+    }
+    let starts_par = par.is_some();
+    if template != default_template(first_in_doc, starts_par) {
+        attrs.push(("comments".to_string(), AttrValue::Str(template.join("\n"))));
+    }
+    doc.sentences.push(Span { start: sent_start as u64, end: sent_end as u64, attrs, ..Span::default() });
+    match par {
+        Some(id) => {
+            let mut span = Span::new(sent_start as u64, sent_end as u64);
+            if let Some(v) = id {
+                if derived_id(doc.prev_par_id.as_deref(), doc_id, FIRST_PAR_SUFFIX).as_deref() != Some(v) {
+                    push_attr(&mut span.attrs, "id", v);
+                }
+            }
+            doc.prev_par_id = id.map(str::to_string);
+            doc.paragraphs.push(span);
+            doc.par_open = true;
+        }
+        None if doc.par_open => {
+            if let Some(p) = doc.paragraphs.last_mut() {
+                p.end = sent_end as u64;
+            }
+        }
+        None => {}
+    }
+}

@@ -1,0 +1,269 @@
+//! The derivation rules shared by the reader and the writer (spec/CONLLU.md
+//! section 4). Each rule exists once, here, so that what the reader leaves
+//! out is exactly what the writer can put back: the reader decides whether
+//! to store a value by running the writer's rule and comparing.
+
+use std::borrow::Cow;
+
+/// The `MISC` item that the document text replaces.
+pub(crate) const SPACE_AFTER_NO: &str = "SpaceAfter=No";
+
+/// Comment-template placeholders. A real comment line starts with `#`, so a
+/// template line that does not is a placeholder.
+pub(crate) const P_NEWDOC_ID: &str = "newdoc id";
+pub(crate) const P_NEWDOC: &str = "newdoc";
+pub(crate) const P_NEWPAR_ID: &str = "newpar id";
+pub(crate) const P_NEWPAR: &str = "newpar";
+pub(crate) const P_SENT_ID: &str = "sent_id";
+pub(crate) const P_TEXT: &str = "text";
+
+/// The comment template a sentence has when its `comments` attribute is
+/// absent: `# newdoc id` on the first sentence of a document, `# newpar id`
+/// on the first sentence of a paragraph, then `# sent_id` and `# text`.
+pub(crate) fn default_template(first_in_doc: bool, starts_par: bool) -> &'static [&'static str] {
+    match (first_in_doc, starts_par) {
+        (true, true) => &[P_NEWDOC_ID, P_NEWPAR_ID, P_SENT_ID, P_TEXT],
+        (true, false) => &[P_NEWDOC_ID, P_SENT_ID, P_TEXT],
+        (false, true) => &[P_NEWPAR_ID, P_SENT_ID, P_TEXT],
+        (false, false) => &[P_SENT_ID, P_TEXT],
+    }
+}
+
+/// The id that follows `prev` in a numbered series: the trailing run of
+/// ASCII digits plus one, keeping its zero padding (`s-0009` gives
+/// `s-0010`, `x9` gives `x10`). `None` when `prev` ends in no digit.
+///
+/// Treebanks number sentences and paragraphs this way, so storing only the
+/// ids that break the series saves one dictionary string per sentence.
+pub(crate) fn next_id(prev: &str) -> Option<String> {
+    let b = prev.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut out = prev.as_bytes().to_vec();
+    let mut i = out.len();
+    loop {
+        if i == out.len() - digits {
+            // All nines: one more digit, as 9 + 1 = 10.
+            out.insert(i, b'1');
+            break;
+        }
+        i -= 1;
+        if out[i] == b'9' {
+            out[i] = b'0';
+        } else {
+            out[i] += 1;
+            break;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The id a sentence or paragraph gets when none is stored: the one after
+/// the previous one in the document, or for the first one, `{doc id}-0001`
+/// for sentences and `{doc id}-p0001` for paragraphs (the English Web
+/// Treebank's scheme) when the document has a `# newdoc id`.
+pub(crate) fn derived_id(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str) -> Option<String> {
+    match prev {
+        Some(p) => next_id(p),
+        None => doc_id.map(|d| format!("{d}{first_suffix}")),
+    }
+}
+
+/// The suffix the first sentence id of a document is derived with.
+pub(crate) const FIRST_SENT_SUFFIX: &str = "-0001";
+/// The suffix the first paragraph id of a document is derived with.
+pub(crate) const FIRST_PAR_SUFFIX: &str = "-p0001";
+
+/// Appends the `MISC` column of a surface token (a multiword-token line or a
+/// word outside one): `stored` is the `misc` attribute, `no_space` says that
+/// the document text has no space after the token. `SpaceAfter=No` goes in
+/// before the first item that sorts after it (bytewise), unless `stored`
+/// has it already.
+pub(crate) fn push_surface_misc(out: &mut String, stored: Option<&str>, no_space: bool) {
+    let stored = stored.filter(|s| !s.is_empty());
+    match (stored, no_space) {
+        (None, false) => out.push('_'),
+        (None, true) => out.push_str(SPACE_AFTER_NO),
+        (Some(s), false) => out.push_str(s),
+        (Some(s), true) => {
+            if s.split('|').any(|item| item == SPACE_AFTER_NO) {
+                out.push_str(s);
+                return;
+            }
+            let mut inserted = false;
+            for (k, item) in s.split('|').enumerate() {
+                if k > 0 {
+                    out.push('|');
+                }
+                if !inserted && item > SPACE_AFTER_NO {
+                    out.push_str(SPACE_AFTER_NO);
+                    out.push('|');
+                    inserted = true;
+                }
+                out.push_str(item);
+            }
+            if !inserted {
+                out.push('|');
+                out.push_str(SPACE_AFTER_NO);
+            }
+        }
+    }
+}
+
+/// Splits a surface token's `MISC` column into (no space after, what to
+/// store as `misc`), so that [`push_surface_misc`] gives `misc` back.
+/// Copies only when `SpaceAfter=No` is removed from a longer column.
+pub(crate) fn split_surface_misc(misc: &str) -> (bool, Option<Cow<'_, str>>) {
+    if misc == "_" {
+        return (false, None);
+    }
+    if misc == SPACE_AFTER_NO {
+        return (true, None);
+    }
+    let Some(at) = find_item(misc, SPACE_AFTER_NO) else {
+        return (false, Some(Cow::Borrowed(misc)));
+    };
+    let end = at + SPACE_AFTER_NO.len();
+    // Remove the item and one separator next to it.
+    let (cut_from, cut_to) = if end < misc.len() { (at, end + 1) } else { (at - 1, end) };
+    let mut candidate = String::with_capacity(misc.len());
+    candidate.push_str(&misc[..cut_from]);
+    candidate.push_str(&misc[cut_to..]);
+    let mut check = String::with_capacity(misc.len());
+    push_surface_misc(&mut check, Some(&candidate), true);
+    if check == misc && candidate != "_" {
+        (true, Some(Cow::Owned(candidate)))
+    } else {
+        (true, Some(Cow::Borrowed(misc)))
+    }
+}
+
+/// Byte offset of the first `|`-separated item of `s` equal to `item`.
+fn find_item(s: &str, item: &str) -> Option<usize> {
+    let mut at = 0;
+    for part in s.split('|') {
+        if part == item {
+            return Some(at);
+        }
+        at += part.len() + 1;
+    }
+    None
+}
+
+/// Whether the `DEPS` value `deps` is what a word with this `HEAD` and
+/// `DEPREL` gets when no `deps` attribute is stored: `HEAD:DEPREL`, or `_`
+/// when `HEAD` is `_`.
+pub(crate) fn deps_is_default(deps: &str, head: &str, deprel: &str) -> bool {
+    if head == "_" {
+        return deps == "_";
+    }
+    deps.len() == head.len() + 1 + deprel.len()
+        && deps.starts_with(head)
+        && deps.as_bytes()[head.len()] == b':'
+        && deps.ends_with(deprel)
+}
+
+/// Appends the default `DEPS` (see [`deps_is_default`]).
+pub(crate) fn push_default_deps(out: &mut String, head: &str, deprel: &str) {
+    if head == "_" {
+        out.push('_');
+    } else {
+        out.push_str(head);
+        out.push(':');
+        out.push_str(deprel);
+    }
+}
+
+/// The stored form of a `DEPS` value that is not the default: every item
+/// `HEAD:rel` whose head is the word's own `HEAD` loses its head (`:rel`),
+/// so that `4:obl:from` on a word headed by 4 and `7:obl:from` on one
+/// headed by 7 become one dictionary string.
+pub(crate) fn encode_deps(deps: &str, head: &str) -> String {
+    let mut out = String::with_capacity(deps.len());
+    for (k, item) in deps.split('|').enumerate() {
+        if k > 0 {
+            out.push('|');
+        }
+        match item.strip_prefix(head) {
+            Some(rest) if head != "_" && rest.starts_with(':') => out.push_str(rest),
+            _ => out.push_str(item),
+        }
+    }
+    out
+}
+
+/// The inverse of [`encode_deps`].
+pub(crate) fn push_decoded_deps(out: &mut String, stored: &str, head: &str) {
+    for (k, item) in stored.split('|').enumerate() {
+        if k > 0 {
+            out.push('|');
+        }
+        if item.starts_with(':') {
+            out.push_str(head);
+        }
+        out.push_str(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_id_keeps_padding_and_grows() {
+        assert_eq!(next_id("a-0009").as_deref(), Some("a-0010"));
+        assert_eq!(next_id("x9").as_deref(), Some("x10"));
+        assert_eq!(next_id("99").as_deref(), Some("100"));
+        assert_eq!(next_id("s1").as_deref(), Some("s2"));
+        assert_eq!(next_id("abc"), None);
+        assert_eq!(next_id(""), None);
+    }
+
+    fn misc_round_trip(misc: &str) {
+        let (no_space, stored) = split_surface_misc(misc);
+        let mut out = String::new();
+        push_surface_misc(&mut out, stored.as_deref(), no_space);
+        assert_eq!(out, misc, "stored {stored:?}");
+    }
+
+    #[test]
+    fn misc_round_trips() {
+        for m in [
+            "_",
+            "SpaceAfter=No",
+            "A=1|SpaceAfter=No",
+            "SpaceAfter=No|Translit=x",
+            "Translit=x|SpaceAfter=No",
+            "A=1|SpaceAfter=No|Z=2",
+            "SpaceAfter=No|SpaceAfter=No",
+            "_|SpaceAfter=No",
+            "Gloss=a",
+            "SpacesAfter=\\n",
+        ] {
+            misc_round_trip(m);
+        }
+    }
+
+    #[test]
+    fn sorted_misc_loses_space_after() {
+        assert_eq!(split_surface_misc("A=1|SpaceAfter=No"), (true, Some(Cow::Owned("A=1".into()))));
+        assert_eq!(split_surface_misc("Z=1|SpaceAfter=No"), (true, Some(Cow::Borrowed("Z=1|SpaceAfter=No"))));
+        assert_eq!(split_surface_misc("Z=1"), (false, Some(Cow::Borrowed("Z=1"))));
+    }
+
+    #[test]
+    fn deps_encoding_round_trips() {
+        assert!(deps_is_default("4:obl", "4", "obl"));
+        assert!(!deps_is_default("4:obl:from", "4", "obl"));
+        assert!(deps_is_default("_", "_", "_"));
+        for (deps, head) in [("4:obl:from", "4"), ("5:conj:and|8:nsubj", "8"), ("_", "3"), ("2.1:nsubj", "_")] {
+            let enc = encode_deps(deps, head);
+            let mut out = String::new();
+            push_decoded_deps(&mut out, &enc, head);
+            assert_eq!(out, deps);
+        }
+        assert_eq!(encode_deps("4:obl:from|40:x", "4"), ":obl:from|40:x");
+    }
+}
