@@ -26,6 +26,8 @@ pub enum Format {
     /// brat standoff: a folder of `.txt` + `.ann` pairs (spec/BRAT.md), or
     /// one `.ann` beside its `.txt`.
     Brat,
+    /// CoNLL-U (Universal Dependencies), spec/CONLLU.md.
+    Conllu,
 }
 
 impl Format {
@@ -38,6 +40,7 @@ impl Format {
             "txt" | "text" => Some(Format::Tagged),
             "sgml" | "sgm" => Some(Format::Sgml),
             "ann" => Some(Format::Brat),
+            "conllu" | "conll" => Some(Format::Conllu),
             _ => None,
         }
     }
@@ -63,15 +66,29 @@ impl Format {
             return Ok(Format::Sgml);
         }
         let first_line = head.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace));
+        if first_line.is_some_and(looks_like_conllu) {
+            return Ok(Format::Conllu);
+        }
         if first_line.is_some_and(strata_tagged::is_header_line) {
             return Ok(Format::Tagged);
         }
         bail!(
-            "cannot tell the format of {}: expected a .strata, .jsonl, .txt or .sgml name, or content in \
+            "cannot tell the format of {}: expected a .strata, .jsonl, .txt, .sgml, .conllu or .ann name, or content in \
              one of those formats; give --from",
             path.display()
         )
     }
+}
+
+/// A CoNLL-U comment that starts a sentence or document, or a word line
+/// (`1<TAB>...`).
+fn looks_like_conllu(line: &[u8]) -> bool {
+    let comments: [&[u8]; 5] = [b"# newdoc", b"# sent_id", b"# text", b"# global.columns", b"# newpar"];
+    if comments.iter().any(|c| line.starts_with(c)) {
+        return true;
+    }
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && line.get(digits) == Some(&b'\t') && line.iter().filter(|&&b| b == b'\t').count() >= 9
 }
 
 /// `path` without a `.gz` or `.zst` extension.

@@ -22,6 +22,8 @@ use clap::{Parser, Subcommand};
   strata info news.strata                        what a corpus holds
   strata cat news.strata 0                       read a document
   strata merge a.strata b.strata -o ab.strata    join corpora
+  strata annotate news.strata -o n2.strata --add sentences,tokens
+  strata convert ewt.conllu -o ewt.strata        CoNLL-U, brat, SGML, tagged, JSONL
   strata validate news.strata                    check every byte")]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +35,7 @@ enum Command {
     Convert(cmd::convert::Args),
     Cat(cmd::cat::Args),
     Merge(cmd::merge::Args),
+    Annotate(cmd::annotate::Args),
     Info(cmd::info::Args),
     Validate(cmd::validate::Args),
     Dump(cmd::dump::Args),
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => cmd::convert::run(args),
         Command::Cat(args) => cmd::cat::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Annotate(args) => cmd::annotate::run(args),
         Command::Info(args) => cmd::info::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Dump(args) => cmd::dump::run(args),

@@ -93,8 +93,8 @@ impl Sink {
         builder.schema(schema.clone()).compression(compression);
         let check = || builder.build(io::sink());
         if folder {
-            if !matches!(format, Format::Tagged | Format::Text | Format::Brat) {
-                bail!("a folder output holds one text file per document; give --to tagged, text or brat");
+            if !matches!(format, Format::Tagged | Format::Text | Format::Brat | Format::Conllu) {
+                bail!("a folder output holds one file per document; give --to tagged, text, brat or conllu");
             }
             std::fs::create_dir_all(output)
                 .with_context(|| format!("cannot create the folder {}", output.display()))?;
@@ -116,6 +116,27 @@ impl Sink {
 
     /// Writes a document; `Ok(Some(why))` when it was rejected.
     pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
+        // Rendered first: a document the format cannot express is rejected
+        // before the check records its id.
+        let rendered = match self {
+            Sink::Strata(_) => Vec::new(),
+            Sink::Stream { format, buf, .. } => {
+                buf.clear();
+                if let Err(why) = render_into(*format, doc, buf) {
+                    return Ok(Some(why));
+                }
+                Vec::new()
+            }
+            Sink::Folder { dir, format, .. } => {
+                let Some(path) = file_for_id(dir, &doc.id) else {
+                    return Ok(Some(format!("document {:?} rejected: its id cannot name a file", doc.id)));
+                };
+                match folder_files(*format, path, doc) {
+                    Ok(files) => files,
+                    Err(why) => return Ok(Some(why)),
+                }
+            }
+        };
         let checked = match self {
             Sink::Strata(w) => w.add(doc),
             Sink::Stream { check, .. } | Sink::Folder { check, .. } => check.add(doc),
@@ -127,34 +148,14 @@ impl Sink {
         }
         let result = match self {
             Sink::Strata(_) => Ok(()),
-            Sink::Stream { dest, format, buf, .. } => {
-                buf.clear();
-                match format {
-                    Format::Jsonl => render::json(doc, buf),
-                    Format::Sgml => render::sgml(doc, buf),
-                    Format::Text => render::text(doc, buf),
-                    Format::Tagged | Format::Strata | Format::Brat => buf.push_str(&doc.text),
-                }
-                dest.write_all(buf.as_bytes())
-            }
-            Sink::Folder { dir, format, written, .. } => {
-                let Some(path) = file_for_id(dir, &doc.id) else {
-                    return Ok(Some(format!("document {:?} rejected: its id cannot name a file", doc.id)));
-                };
-                let mut files = vec![(path.clone(), doc.text.clone())];
-                if *format == Format::Brat {
-                    let mut ann = String::new();
-                    if let Err(e) = strata_brat::write_ann(doc, &mut ann) {
-                        return Ok(Some(format!("document {:?} cannot be written as brat: {e}", doc.id)));
+            Sink::Stream { dest, buf, .. } => dest.write_all(buf.as_bytes()),
+            Sink::Folder { written, .. } => (|| {
+                for (path, content) in rendered {
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)?;
                     }
-                    files.push((path.with_extension("ann"), ann));
-                }
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                // Each file appears whole; holding them all open until the
-                // end would run out of file descriptors.
-                for (path, content) in files {
+                    // Each file appears whole; holding them all open until
+                    // the end would run out of file descriptors.
                     let mut file = Tracked::create(&path)?;
                     file.write_all(content.as_bytes())?;
                     // Listed before the rename, so that no moment leaves a
@@ -164,7 +165,7 @@ impl Sink {
                     written.push(path);
                 }
                 Ok(())
-            }
+            })(),
         };
         result.context("cannot write the output")?;
         Ok(None)
@@ -194,6 +195,42 @@ impl Sink {
             }
         }
     }
+}
+
+/// One document in a stream format; `Err(why)` when the format cannot
+/// express it.
+fn render_into(format: Format, doc: &Document, buf: &mut String) -> Result<(), String> {
+    match format {
+        Format::Jsonl => render::json(doc, buf),
+        Format::Sgml => render::sgml(doc, buf),
+        Format::Text => render::text(doc, buf),
+        Format::Conllu => {
+            strata_conllu::write_document(doc, buf)
+                .map_err(|e| format!("document {:?} cannot be written as CoNLL-U: {e}", doc.id))?;
+        }
+        Format::Tagged | Format::Strata | Format::Brat => buf.push_str(&doc.text),
+    }
+    Ok(())
+}
+
+/// The files of one document in a folder output: `<id>.txt` (tagged, text),
+/// `<id>.txt` and `<id>.ann` (brat), or `<id>.conllu`.
+fn folder_files(format: Format, txt: PathBuf, doc: &Document) -> Result<Vec<(PathBuf, String)>, String> {
+    Ok(match format {
+        Format::Brat => {
+            let mut ann = String::new();
+            strata_brat::write_ann(doc, &mut ann)
+                .map_err(|e| format!("document {:?} cannot be written as brat: {e}", doc.id))?;
+            let ann_path = txt.with_extension("ann");
+            vec![(txt, doc.text.clone()), (ann_path, ann)]
+        }
+        Format::Conllu => {
+            let mut out = String::new();
+            render_into(format, doc, &mut out)?;
+            vec![(txt.with_extension("conllu"), out)]
+        }
+        _ => vec![(txt, doc.text.clone())],
+    })
 }
 
 /// `dir/<id>.txt`, unless the id would escape the folder or name nothing.

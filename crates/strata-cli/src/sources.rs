@@ -19,6 +19,9 @@ pub struct Item {
     pub doc: Result<Document, String>,
     /// Problems that did not cost the document, each with its location.
     pub warnings: Vec<String>,
+    /// Errors that cost a part of the document (a CoNLL-U sentence), each
+    /// with its location: the rest of the document is written.
+    pub errors: Vec<String>,
 }
 
 /// A file to read, and the id its documents get when the format has none.
@@ -96,6 +99,7 @@ pub enum Source {
     Tagged { input: Input, id: String, options: strata_tagged::Options },
     Sgml { input: Input, options: strata_tagged::Options },
     Brat { id: String, txt: PathBuf, ann: PathBuf },
+    Conllu { input: Input, id: String },
 }
 
 impl Source {
@@ -143,6 +147,7 @@ impl Source {
                     ann: path.with_extension("ann"),
                 })
             }
+            Format::Conllu => Ok(Source::Conllu { input, id: file.id.clone() }),
             Format::Text => {
                 bail!("{name}: text is an output format; read plain text files as tagged articles (--from tagged)")
             }
@@ -153,7 +158,10 @@ impl Source {
     pub fn name(&self) -> &str {
         match self {
             Source::Strata { name, .. } => name,
-            Source::Jsonl { input, .. } | Source::Tagged { input, .. } | Source::Sgml { input, .. } => &input.name,
+            Source::Jsonl { input, .. }
+            | Source::Tagged { input, .. }
+            | Source::Sgml { input, .. }
+            | Source::Conllu { input, .. } => &input.name,
             Source::Brat { ann, .. } => ann.to_str().unwrap_or("<brat>"),
         }
     }
@@ -163,7 +171,7 @@ impl Source {
         match self {
             Source::Strata { corpus, .. } => corpus.schema().clone(),
             Source::Jsonl { header, .. } => header.clone().unwrap_or_default(),
-            Source::Tagged { .. } | Source::Sgml { .. } => Schema::default(),
+            Source::Tagged { .. } | Source::Sgml { .. } | Source::Conllu { .. } => Schema::default(),
             Source::Brat { .. } => strata_brat::schema(),
         }
     }
@@ -178,6 +186,7 @@ impl Source {
                         location: format!("{name}: document {i}"),
                         doc: doc.map_err(|e| e.to_string()),
                         warnings: Vec::new(),
+                        errors: Vec::new(),
                     })?;
                 }
                 Ok(corpus.as_bytes().len() as u64)
@@ -186,6 +195,7 @@ impl Source {
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
             Source::Sgml { input, options } => sgml_each(input, &options, f),
             Source::Brat { id, txt, ann } => brat_each(&id, &txt, &ann, f),
+            Source::Conllu { input, id } => conllu_each(input, &id, f),
         }
     }
 }
@@ -239,7 +249,7 @@ fn jsonl_each(
                 Err(e) => (at(e.column), Err(e.message)),
             },
         };
-        f(Item { location, doc, warnings: Vec::new() })?;
+        f(Item { location, doc, warnings: Vec::new(), errors: Vec::new() })?;
     }
     Ok(bytes)
 }
@@ -274,10 +284,14 @@ fn tagged_each(
                     .iter()
                     .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
                     .collect(),
+                errors: Vec::new(),
             },
-            Err(p) => {
-                Item { location: format!("{name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
-            }
+            Err(p) => Item {
+                location: format!("{name}:{}:{}", p.line, p.column),
+                doc: Err(p.message),
+                warnings: Vec::new(),
+                errors: Vec::new(),
+            },
         };
         f(item)
     };
@@ -311,11 +325,15 @@ fn sgml_each(
                         .iter()
                         .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
                         .collect(),
+                    errors: Vec::new(),
                 }
             }
-            Err(p) => {
-                Item { location: format!("{name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
-            }
+            Err(p) => Item {
+                location: format!("{name}:{}:{}", p.line, p.column),
+                doc: Err(p.message),
+                warnings: Vec::new(),
+                errors: Vec::new(),
+            },
         };
         f(item)?;
     }
@@ -340,7 +358,8 @@ fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow
             )
         })
     };
-    let fail = |(location, why): (String, String)| Item { location, doc: Err(why), warnings: Vec::new() };
+    let fail =
+        |(location, why): (String, String)| Item { location, doc: Err(why), warnings: Vec::new(), errors: Vec::new() };
     let (text, text_len) = match read(txt, &txt_name) {
         Ok(t) => t,
         Err(e) => {
@@ -367,11 +386,75 @@ fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow
                 .iter()
                 .map(|w| format!("{ann_name}:{}:{}: warning: {}", w.line, w.column, w.message))
                 .collect(),
+            errors: Vec::new(),
         },
-        Err(p) => {
-            Item { location: format!("{ann_name}:{}:{}", p.line, p.column), doc: Err(p.message), warnings: Vec::new() }
-        }
+        Err(p) => Item {
+            location: format!("{ann_name}:{}:{}", p.line, p.column),
+            doc: Err(p.message),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+        },
     };
     f(item)?;
     Ok(text_len + ann_len)
+}
+
+/// CoNLL-U, one document at a time. A sentence with an error is left out
+/// of its document and reported; the rest of the document is written.
+fn conllu_each(input: Input, id: &str, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+    let name = input.name.clone();
+    let counted = CountingReader { inner: input.reader, bytes: 0 };
+    let mut reader = strata_conllu::Reader::new(counted, id);
+    let at = |p: &strata_conllu::Problem| format!("{name}:{}:{}", p.line, p.column);
+    for result in &mut reader {
+        let item = match result {
+            Ok(parsed) => Item {
+                location: format!("{name}:{}:1", parsed.lines.start),
+                doc: Ok(parsed.document),
+                warnings: parsed.warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
+                errors: parsed.errors.iter().map(|e| format!("{}: {} (sentence left out)", at(e), e.message)).collect(),
+            },
+            Err(rejected) => {
+                let first = rejected.errors.first();
+                let location = first.map_or_else(|| format!("{name}:{}:1", rejected.lines.start), at);
+                let why = first.map_or("no sentence could be read", |p| p.message.as_str());
+                Item {
+                    location,
+                    doc: Err(format!(
+                        "{why} (document {:?} rejected: none of its sentences could be read)",
+                        rejected.id
+                    )),
+                    warnings: Vec::new(),
+                    errors: rejected.errors.iter().skip(1).map(|e| format!("{}: {}", at(e), e.message)).collect(),
+                }
+            }
+        };
+        f(item)?;
+    }
+    Ok(reader.into_inner().bytes)
+}
+
+/// Counts the bytes a reader hands out.
+struct CountingReader<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for CountingReader<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.bytes += amt as u64;
+        self.inner.consume(amt);
+    }
 }

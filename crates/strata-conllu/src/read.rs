@@ -167,6 +167,11 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
+    /// The underlying reader, for what it knows (such as bytes read).
+    pub fn into_inner(self) -> R {
+        self.rdr
+    }
+
     /// Reads the next sentence block into `buf`. `Ok(false)` at the end of
     /// the input.
     fn read_block(&mut self) -> std::io::Result<bool> {

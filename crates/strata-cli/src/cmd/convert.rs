@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::bail;
 use clap::ValueEnum;
+use strata_annotate::Annotator;
 use strata_format::Schema;
 
 use crate::formats::Format;
@@ -32,6 +33,10 @@ use crate::Outcome;
   strata convert reut2-000.sgm afp_eng_2005.sgml -o newswire.strata
   strata convert newswire.strata -o newswire.sgml     Gigaword-style <DOC> records
   strata convert a.jsonl b.jsonl -o both.strata --compress
+  strata convert en_ewt-ud-dev.conllu -o ewt.strata   CoNLL-U, back byte for byte
+  strata convert ann/ -o ann.strata                   a folder of brat .txt + .ann pairs
+  strata convert news.strata -o news.conllu --annotate sentences,tokens
+  strata convert ann.strata -o ann-out/ --to brat
   cat corpus.jsonl | strata convert - --from jsonl -o corpus.strata
   strata convert corpus.strata -o - --to jsonl | head
 
@@ -63,6 +68,11 @@ pub struct Args {
     /// The encoding of tagged-article and SGML inputs that are not UTF-8.
     #[arg(long, value_enum, default_value_t = InputEncoding::Utf8)]
     encoding: InputEncoding,
+    /// Add layers made by the built-in annotators, comma-separated:
+    /// `sentences`, `tokens`, `quotes`, or `all`. A layer of the same name
+    /// that the input has is replaced.
+    #[arg(long, value_name = "LIST", value_parser = parse_annotators)]
+    annotate: Option<Annotators>,
     /// Threads to use (default: all cores). The output is the same bytes
     /// whatever the number.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
@@ -76,6 +86,14 @@ pub struct Args {
     json: bool,
 }
 
+/// The annotators `--annotate` names.
+#[derive(Clone, Debug)]
+pub struct Annotators(pub Vec<Annotator>);
+
+pub fn parse_annotators(list: &str) -> Result<Annotators, String> {
+    Annotator::parse_list(list).map(Annotators).map_err(|e| e.to_string())
+}
+
 /// Counts for the summary: `documents_in == written + rejected`.
 #[derive(Default)]
 struct Counts {
@@ -83,6 +101,8 @@ struct Counts {
     documents_in: u64,
     written: u64,
     rejected: u64,
+    /// Parts left out of written documents (CoNLL-U sentences).
+    parts_rejected: u64,
     bytes_in: u64,
 }
 
@@ -97,6 +117,32 @@ enum InputEncoding {
     Latin1,
 }
 
+/// What `strata annotate` runs: a strata file through the annotators into
+/// a new strata file.
+pub fn annotate(
+    input: PathBuf,
+    output: PathBuf,
+    annotators: Annotators,
+    compress: Option<i32>,
+    jobs: Option<usize>,
+    quiet: bool,
+    json: bool,
+) -> anyhow::Result<Outcome> {
+    run(Args {
+        inputs: vec![input],
+        output,
+        from: Some(Format::Strata),
+        to: Some(Format::Strata),
+        compress,
+        strict: false,
+        encoding: InputEncoding::Utf8,
+        annotate: Some(annotators),
+        jobs,
+        quiet,
+        json,
+    })
+}
+
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let to_stdout = args.output.as_os_str() == "-";
@@ -106,9 +152,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let to = match args.to.or_else(|| Format::from_extension(&args.output)) {
         Some(f) => f,
         None if folder => Format::Tagged,
-        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged, sgml or text)"),
+        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged, sgml, conllu or text)"),
         None => bail!(
-            "cannot tell the output format of {}: expected a .strata, .jsonl, .txt or .sgml name, or a \
+            "cannot tell the output format of {}: expected a .strata, .jsonl, .txt, .sgml or .conllu name, or a \
              folder (ending in /); give --to",
             args.output.display()
         ),
@@ -148,6 +194,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         for w in &item.warnings {
             writeln!(stderr, "{w}")?;
         }
+        for e in &item.errors {
+            if args.strict {
+                bail!("{e} (--strict: nothing written)");
+            }
+            counts.parts_rejected += 1;
+            writeln!(stderr, "{e}")?;
+        }
         let problem = match item.doc {
             Ok(doc) => match sink.add(&doc)? {
                 None => {
@@ -166,8 +219,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         writeln!(stderr, "{message}")?;
         Ok(())
     };
+    let annotators = args.annotate.as_ref().map_or(&[][..], |a| &a.0[..]);
+    // Besides the reading and the writing thread, the rest annotate.
+    let annotating_threads = jobs.saturating_sub(2).max(1);
     let read = if jobs == 1 {
-        read_all(opened, &mut on_item)
+        read_all(opened, annotators, 1, &mut on_item)
     } else {
         // Two stages: one thread reads and parses, this one checks, encodes
         // and writes. Items pass in input order through a bounded channel,
@@ -175,7 +231,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         // bounded.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(256);
         std::thread::scope(|scope| {
-            let reader = scope.spawn(move || read_all(opened, &mut |item| Ok(tx.send(item)?)));
+            let reader =
+                scope.spawn(move || read_all(opened, annotators, annotating_threads, &mut |item| Ok(tx.send(item)?)));
             let written: anyhow::Result<()> = rx.into_iter().try_for_each(&mut on_item);
             // The receiver is gone now: when writing failed, the reader
             // stops at its next send instead of waiting forever.
@@ -201,6 +258,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             "documents_in": counts.documents_in,
             "written": counts.written,
             "rejected": counts.rejected,
+            "parts_rejected": counts.parts_rejected,
             "bytes_in": counts.bytes_in,
             "seconds": seconds,
             "output": args.output.display().to_string(),
@@ -219,6 +277,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             counts.written,
             counts.rejected
         );
+        if counts.parts_rejected > 0 {
+            let _ = write!(line, " ({} sentences left out of written documents)", counts.parts_rejected);
+        }
         let _ = write!(
             line,
             "; {} read in {seconds:.2} s -> {}",
@@ -227,15 +288,63 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
         writeln!(stderr, "{line}")?;
     }
-    Ok(if counts.rejected > 0 { Outcome::Problems } else { Outcome::Ok })
+    Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
 }
 
-/// Reads every source in order; returns the number of inputs and bytes.
-fn read_all(sources: Vec<Source>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<(u64, u64)> {
+/// Reads every source in order, annotating each document when asked;
+/// returns the number of inputs and bytes.
+///
+/// With annotators and more than one thread, documents are annotated in
+/// batches, each batch split across the threads, and passed on in input
+/// order, so the output does not depend on the number of threads.
+fn read_all(
+    sources: Vec<Source>,
+    annotators: &[Annotator],
+    threads: usize,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<(u64, u64)> {
+    const BATCH: usize = 64;
     let (mut inputs, mut bytes) = (0, 0);
+    let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>| -> anyhow::Result<()> {
+        annotate_batch(batch, annotators, threads);
+        batch.drain(..).try_for_each(&mut *f)
+    };
     for source in sources {
         inputs += 1;
-        bytes += source.each(f)?;
+        bytes += source.each(&mut |item| {
+            if annotators.is_empty() {
+                return f(item);
+            }
+            batch.push(item);
+            if batch.len() >= BATCH {
+                flush(&mut batch, f)?;
+            }
+            Ok(())
+        })?;
     }
+    flush(&mut batch, f)?;
     Ok((inputs, bytes))
+}
+
+fn annotate_batch(batch: &mut [Item], annotators: &[Annotator], threads: usize) {
+    if annotators.is_empty() {
+        return;
+    }
+    let annotate = |items: &mut [Item]| {
+        for item in items {
+            if let Ok(doc) = &mut item.doc {
+                strata_annotate::annotate(doc, annotators);
+            }
+        }
+    };
+    if threads <= 1 || batch.len() < 2 {
+        return annotate(batch);
+    }
+    let chunk = batch.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for part in batch.chunks_mut(chunk) {
+            scope.spawn(move || annotate(part));
+        }
+    });
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with `Args` and `run`.
 
+pub mod annotate;
 pub mod cat;
 pub mod convert;
 pub mod dump;
