@@ -124,7 +124,7 @@ fn info_json_has_the_documented_keys() {
     assert_eq!(v["relations"]["token"], 6);
     assert_eq!(v["fields"]["date"], "date");
     assert_eq!(v["attributes"]["token"]["head"], "int");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     let human = text(&strata(d, &["info", "n.strata"]).stdout);
     assert!(human.contains("documents   5"), "{human}");
 }
@@ -217,13 +217,27 @@ fn help_has_examples() {
 /// The golden vectors: each `spec/vectors/<case>.jsonl` converts to exactly
 /// `<case>.strata`, whose dump is `<case>.dump`. `UPDATE_GOLDEN=1`
 /// rewrites them (after a deliberate format change, with a version bump).
+/// The vectors of older versions (`<case>-v<N>.strata`) are never
+/// rewritten: they still validate and still dump to their `.dump`.
 #[test]
 fn golden_vectors() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let vectors = fixture("spec/vectors");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for (case, source, extra) in [("basic", "basic.jsonl", None), ("compressed", "basic.jsonl", Some("--compress"))] {
+    for old in ["basic-v1", "compressed-v1", "sparse-v1"] {
+        let bin = vectors.join(format!("{old}.strata"));
+        let dump = strata(d, &["dump", bin.to_str().unwrap()]);
+        assert_status!(dump, 0);
+        let expected_dump = text(&std::fs::read(vectors.join(format!("{old}.dump"))).unwrap());
+        assert_eq!(text(&dump.stdout), expected_dump, "{old}: dump differs");
+        assert_status!(strata(d, &["validate", bin.to_str().unwrap()]), 0);
+    }
+    for (case, source, extra) in [
+        ("basic", "basic.jsonl", None),
+        ("compressed", "basic.jsonl", Some("--compress")),
+        ("sparse", "sparse.jsonl", None),
+    ] {
         let src = vectors.join(source);
         let mut args = vec!["convert", src.to_str().unwrap(), "-o", "v.strata", "-q"];
         args.extend(extra);

@@ -15,7 +15,11 @@ pub const MAGIC: [u8; 8] = *b"\x89STRA\r\n\x1a";
 /// updates `spec/FORMAT.md` and adds a golden file of the old version under
 /// `spec/vectors/`. Readers accept every version from
 /// [`OLDEST_READABLE_VERSION`] to [`FORMAT_VERSION`] and reject all others.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2 stores span and fragment lengths instead of ends, relations as
+/// zigzag deltas, and string attributes dense or sparse (`spec/FORMAT.md`,
+/// section 8).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The oldest format version this crate reads. See [`FORMAT_VERSION`].
 pub const OLDEST_READABLE_VERSION: u32 = 1;
@@ -25,8 +29,12 @@ pub const OLDEST_READABLE_VERSION: u32 = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Version {
-    /// The first version: see `spec/FORMAT.md`.
+    /// The first version: span ends, plain relation ends, dense string
+    /// attributes.
     V1 = 1,
+    /// Span and fragment lengths, relations as zigzag deltas, string
+    /// attributes dense or sparse: see `spec/FORMAT.md`.
+    V2 = 2,
 }
 
 impl TryFrom<u32> for Version {
@@ -36,6 +44,7 @@ impl TryFrom<u32> for Version {
     fn try_from(code: u32) -> Result<Version, u32> {
         match code {
             1 => Ok(Version::V1),
+            2 => Ok(Version::V2),
             other => Err(other),
         }
     }
@@ -159,6 +168,13 @@ pub fn id_hash(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
+/// The encoding byte of a dense string attribute block (version 2): one
+/// code per span, 0 for no value.
+pub const STR_ATTR_DENSE: u8 = 0;
+/// The encoding byte of a sparse string attribute block (version 2): the
+/// indices of the spans that have a value, then their codes.
+pub const STR_ATTR_SPARSE: u8 = 1;
+
 /// Column widths in bytes that a packed integer column may use.
 pub const COLUMN_WIDTHS: [u8; 5] = [0, 1, 2, 4, 8];
 
@@ -174,8 +190,9 @@ mod tests {
 
     #[test]
     fn only_known_versions_convert() {
-        assert_eq!(Version::try_from(FORMAT_VERSION), Ok(Version::V1));
-        for code in [0, 2, 3, 1000, u32::MAX] {
+        assert_eq!(Version::try_from(FORMAT_VERSION), Ok(Version::V2));
+        assert_eq!(Version::try_from(1), Ok(Version::V1));
+        for code in [0, 3, 4, 1000, u32::MAX] {
             assert_eq!(Version::try_from(code), Err(code));
         }
         for code in OLDEST_READABLE_VERSION..=FORMAT_VERSION {

@@ -11,7 +11,7 @@
 //! - [`Schema`]: the corpus-level fields, layers and attributes, with totals.
 //! - [`WriterBuilder`] and [`Writer`]: documents in, a strata file out.
 //! - [`Corpus`]: a decoded file; [`Doc`], [`LayerRef`], [`AttrRef`]: borrowed
-//!   views of one document.
+//!   views of one document; [`SpanColumns`]: a layer's raw span columns.
 //! - [`Error`], [`ErrorKind`]: every failure, with the byte offset where
 //!   decoding stopped.
 //!
@@ -53,7 +53,8 @@ pub use crate::bytes::Column;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
 pub use crate::read::{
-    AttrRef, AttrValueRef, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanRef, StrList, ValueRef,
+    AttrRef, AttrValueRef, AttrValues, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanColumns,
+    SpanRef, StrList, ValueRef,
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;

@@ -11,7 +11,7 @@ use zerocopy::FromBytes;
 
 use crate::bytes::{unzigzag, ByteReader, Column};
 use crate::error::{Error, ErrorKind, Result};
-use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
+use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry, Version};
 use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
 use crate::schema::{LayerDef, Schema};
 
@@ -117,7 +117,7 @@ impl<'a> Strings<'a> {
 /// when it is read. [`Corpus::verify`] checks every checksum.
 pub struct Corpus<D> {
     data: D,
-    version: u32,
+    version: Version,
     schema: Schema,
     sections: Vec<SectionInfo>,
     docs: SectionInfo,
@@ -150,11 +150,11 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         if header.magic != layout::MAGIC {
             return Err(Error::from(ErrorKind::BadMagic { offset: 0 }));
         }
-        let version = header.version.get();
-        match layout::Version::try_from(version) {
-            // Version 1 is the only one so far; a version 2 reader branches
-            // here on what changed.
-            Ok(layout::Version::V1) => {}
+        // Sections, header, footer and schema are the same in every version;
+        // document records branch on `version` in `parse_layer` and in the
+        // span, fragment, attribute and relation accessors.
+        let version = match Version::try_from(header.version.get()) {
+            Ok(v @ (Version::V1 | Version::V2)) => v,
             Err(got) => {
                 return Err(Error::from(ErrorKind::Version {
                     oldest: layout::OLDEST_READABLE_VERSION,
@@ -162,7 +162,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                     got,
                 }))
             }
-        }
+        };
         if header.reserved.get() != 0 {
             return Err(Error::corrupt(FILE, 12, "reserved header field is not zero"));
         }
@@ -322,7 +322,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
 
     /// The format version of the file.
     pub fn version(&self) -> u32 {
-        self.version
+        self.version as u32
     }
 
     /// The schema: fields, layers with their attributes and totals, corpus
@@ -492,7 +492,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 .zip(usize::try_from(end).ok())
                 .and_then(|(s, e)| self.section_bytes(self.docs).get(s..e))
                 .ok_or_else(|| Error::truncated(DOCS, base, end.saturating_sub(start)))?;
-            return Doc::parse(i, Cow::Borrowed(record), base, &self.schema, strings);
+            return Doc::parse(i, Cow::Borrowed(record), base, &self.schema, strings, self.version);
         }
         let k = self.find_block(start)?;
         if cache.as_ref().is_none_or(|(ck, _, _)| *ck != k) {
@@ -506,7 +506,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             .zip(end.checked_sub(*block_raw))
             .and_then(|(s, e)| block.get(usize::try_from(s).ok()?..usize::try_from(e).ok()?))
             .ok_or_else(|| Error::corrupt(DOCS, frame_abs, format!("document {i} is not inside block {k}")))?;
-        Doc::parse(i, Cow::Owned(record.to_vec()), frame_abs, &self.schema, strings)
+        Doc::parse(i, Cow::Owned(record.to_vec()), frame_abs, &self.schema, strings, self.version)
     }
 
     /// The document with this id, found through the id index (a binary
@@ -598,8 +598,18 @@ pub(crate) struct ColumnAt {
 
 #[derive(Clone, Debug)]
 pub(crate) enum AttrAt {
-    Str(ColumnAt),
-    Int { present: Option<Range<usize>>, base: i64, values: ColumnAt },
+    /// Dense (`index` is `None`): one code per span, 0 for none. Sparse
+    /// (version 2 only): the increasing span indices that have a value,
+    /// and a nonzero code for each.
+    Str {
+        index: Option<ColumnAt>,
+        codes: ColumnAt,
+    },
+    Int {
+        present: Option<Range<usize>>,
+        base: i64,
+        values: ColumnAt,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -607,18 +617,21 @@ pub(crate) struct LayerAt {
     pub(crate) layer: usize,
     pub(crate) spans: usize,
     pub(crate) starts: ColumnAt,
-    pub(crate) ends: ColumnAt,
+    /// Span ends in version 1, span lengths in version 2.
+    pub(crate) stops: ColumnAt,
     pub(crate) labels: ColumnAt,
-    /// (fragment ends per span, fragment starts, fragment ends).
+    /// (fragment ends per span, fragment starts, fragment stops: ends in
+    /// version 1, lengths in version 2).
     pub(crate) fragments: Option<(ColumnAt, ColumnAt, ColumnAt)>,
     pub(crate) attrs: Vec<(usize, AttrAt)>,
-    /// (from, to, labels).
+    /// (from, to, labels); in version 2, from and to are zigzag deltas.
     pub(crate) relations: Option<(ColumnAt, ColumnAt, ColumnAt)>,
 }
 
 /// One document, decoded lazily from its record.
 pub struct Doc<'a> {
     index: u64,
+    version: Version,
     record: Cow<'a, [u8]>,
     base: u64,
     schema: &'a Schema,
@@ -637,9 +650,11 @@ impl<'a> Doc<'a> {
         base: u64,
         schema: &'a Schema,
         strings: Strings<'a>,
+        version: Version,
     ) -> Result<Doc<'a>> {
         let mut doc = Doc {
             index,
+            version,
             record,
             base,
             schema,
@@ -687,7 +702,7 @@ impl<'a> Doc<'a> {
                     return Err(r.corrupt_at(at, format!("layer {l} is unknown or out of order")));
                 };
                 last_layer = Some(l);
-                layers.push(parse_layer(&mut r, usize::try_from(l).unwrap_or(0), def, base)?);
+                layers.push(parse_layer(&mut r, usize::try_from(l).unwrap_or(0), def, base, version)?);
             }
             if !r.is_at_end() {
                 return Err(r.corrupt("bytes after the last layer of the record"));
@@ -812,18 +827,23 @@ impl<'a> Doc<'a> {
         }
         for layer in self.layers() {
             let mut out = Layer::new(layer.name());
-            let attrs: Vec<AttrRef<'_>> = layer.attrs().collect();
             for i in 0..layer.len() {
                 let span = layer.span(i)?;
                 let mut s = Span::new(span.start, span.end);
                 s.fragments = layer.fragments(i)?;
                 s.label = layer.label(i)?.map(str::to_string);
-                for a in &attrs {
-                    if let Some(v) = a.get(i)? {
+                out.spans.push(s);
+            }
+            // Attribute by attribute, in schema order, so each span's
+            // attributes come in that order; a sparse one costs its values,
+            // not a search per span.
+            for a in layer.attrs() {
+                for item in a.values() {
+                    let (i, v) = item?;
+                    if let Some(s) = out.spans.get_mut(i) {
                         s.attrs.push((a.name().to_string(), v.to_owned()));
                     }
                 }
-                out.spans.push(s);
             }
             for r in 0..layer.relation_count() {
                 let rel = layer.relation(r)?;
@@ -868,7 +888,7 @@ fn column_at(r: &mut ByteReader<'_>, base: u64, len: usize, min_width: u8) -> Re
     Ok(ColumnAt { at, width: c.width(), len })
 }
 
-fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) -> Result<LayerAt> {
+fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64, version: Version) -> Result<LayerAt> {
     let at = r.offset();
     // The starts column has at least one byte per span, so a count that
     // cannot fit fails here, before any allocation.
@@ -877,7 +897,8 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
         return Err(r.corrupt_at(at, format!("layer {:?} is stored with no spans", def.name)));
     }
     let starts = column_at(r, base, spans, 1)?;
-    let ends = column_at(r, base, spans, 0)?;
+    // Ends in version 1, lengths in version 2: the same column either way.
+    let stops = column_at(r, base, spans, 0)?;
     let labels = column_at(r, base, spans, 0)?;
     let frag_at = r.offset();
     let fragments = match r.u8()? {
@@ -901,7 +922,10 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
         };
         last = Some(a);
         let attr = match ty {
-            AttrType::Str => AttrAt::Str(column_at(r, base, spans, 0)?),
+            AttrType::Str => match version {
+                Version::V1 => AttrAt::Str { index: None, codes: column_at(r, base, spans, 0)? },
+                Version::V2 => parse_str_attr(r, base, spans)?,
+            },
             AttrType::Int => {
                 let flag_at = r.offset();
                 let present = match r.u8()? {
@@ -927,7 +951,54 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64) 
         let from = column_at(r, base, rel_count, 1)?;
         Some((from, column_at(r, base, rel_count, 0)?, column_at(r, base, rel_count, 0)?))
     };
-    Ok(LayerAt { layer, spans, starts, ends, labels, fragments, attrs, relations })
+    Ok(LayerAt { layer, spans, starts, stops, labels, fragments, attrs, relations })
+}
+
+/// A version 2 string attribute block after its index: the encoding byte,
+/// then dense codes or a sparse index and codes.
+fn parse_str_attr(r: &mut ByteReader<'_>, base: u64, spans: usize) -> Result<AttrAt> {
+    let at = r.offset();
+    match r.u8()? {
+        layout::STR_ATTR_DENSE => Ok(AttrAt::Str { index: None, codes: column_at(r, base, spans, 0)? }),
+        layout::STR_ATTR_SPARSE => {
+            let k_at = r.offset();
+            // The index is a `column1`: `k` bytes at least, so a count that
+            // cannot fit fails here.
+            let k = r.count(1)?;
+            if k == 0 || k > spans {
+                return Err(r.corrupt_at(k_at, format!("a sparse attribute has {k} values for {spans} spans")));
+            }
+            let index = column_at(r, base, k, 1)?;
+            Ok(AttrAt::Str { index: Some(index), codes: column_at(r, base, k, 0)? })
+        }
+        b => Err(r.corrupt_at(at, format!("string attribute encoding {b} is not 0 (dense) or 1 (sparse)"))),
+    }
+}
+
+/// The end of a span or fragment from its stored start and stop (an end
+/// in version 1, a length in version 2); `None` when the addition
+/// overflows.
+#[inline]
+fn end_of(version: Version, start: u64, stop: u64) -> Option<u64> {
+    match version {
+        Version::V1 => Some(stop),
+        Version::V2 => start.checked_add(stop),
+    }
+}
+
+/// Relation `r`'s (from, to) from its stored columns: plain in version 1,
+/// `to = r + unzigzag(to')` and `from = to + unzigzag(from')` in version
+/// 2; `None` when the sum leaves 0..2^63.
+#[inline]
+fn relation_ends(version: Version, r: usize, from: u64, to: u64) -> Option<(u64, u64)> {
+    match version {
+        Version::V1 => Some((from, to)),
+        Version::V2 => {
+            let t = i64::try_from(r).ok()?.checked_add(unzigzag(to))?;
+            let f = t.checked_add(unzigzag(from))?;
+            Some((u64::try_from(f).ok()?, u64::try_from(t).ok()?))
+        }
+    }
 }
 
 /// Iterator over a document's metadata.
@@ -1052,6 +1123,79 @@ pub struct SpanRef {
     pub end: u64,
 }
 
+/// The stored start and extent columns of a layer's spans (or of its
+/// fragments), read without the checks of [`LayerRef::span`]: for scans
+/// that must be fast. Version 1 files store ends, version 2 files lengths;
+/// this type gives ends for both.
+#[derive(Clone, Copy, Debug)]
+pub struct SpanColumns<'d> {
+    starts: Column<'d>,
+    stops: Column<'d>,
+    version: Version,
+}
+
+impl<'d> SpanColumns<'d> {
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether there are no spans.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The raw start column.
+    pub fn starts(&self) -> Column<'d> {
+        self.starts
+    }
+
+    /// The raw length column of a version 2 file; `None` for version 1,
+    /// which stores ends instead.
+    pub fn lengths(&self) -> Option<Column<'d>> {
+        match self.version {
+            Version::V1 => None,
+            Version::V2 => Some(self.stops),
+        }
+    }
+
+    /// The start of span `i`, or `None` past the end. O(1).
+    #[inline]
+    pub fn start(&self, i: usize) -> Option<u64> {
+        self.starts.get(i)
+    }
+
+    /// The end of span `i`, or `None` past the end or when `start + length`
+    /// overflows. O(1). Not checked against the start or the text.
+    #[inline]
+    pub fn end(&self, i: usize) -> Option<u64> {
+        end_of(self.version, self.starts.get(i)?, self.stops.get(i)?)
+    }
+
+    /// Span `i` as stored, or `None` past the end or when its end
+    /// overflows. O(1). Not checked against the text: a damaged file can
+    /// give an end before the start or past the text.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<SpanRef> {
+        let start = self.starts.get(i)?;
+        Some(SpanRef { start, end: end_of(self.version, start, self.stops.get(i)?)? })
+    }
+
+    /// [`SpanColumns::get`] for every span in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<SpanRef>> + Clone + 'd {
+        let this = *self;
+        (0..self.len()).map(move |i| this.get(i))
+    }
+}
+
+/// `start..end` or `start+length`, as stored, for error messages.
+fn describe(version: Version, start: u64, stop: u64) -> String {
+    match version {
+        Version::V1 => format!("{start}..{stop}"),
+        Version::V2 => format!("{start}+{stop}"),
+    }
+}
+
 /// A relation, borrowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RelationRef<'d> {
@@ -1101,26 +1245,46 @@ impl<'d> LayerRef<'d> {
         self.doc
     }
 
-    /// The raw start and end columns, for the fastest scans.
-    pub fn columns(&self) -> (Column<'d>, Column<'d>) {
-        (self.doc.column(self.at.starts), self.doc.column(self.at.ends))
+    /// The fragment table: cumulative counts per span, and the fragments
+    /// as span columns.
+    pub(crate) fn fragment_columns(&self) -> Option<(Column<'d>, SpanColumns<'d>)> {
+        let (offsets, starts, stops) = self.at.fragments?;
+        let d = self.doc;
+        Some((d.column(offsets), SpanColumns { starts: d.column(starts), stops: d.column(stops), version: d.version }))
+    }
+
+    /// The raw span columns, for the fastest scans: O(1) per span,
+    /// without the checks of [`LayerRef::span`].
+    pub fn span_columns(&self) -> SpanColumns<'d> {
+        SpanColumns {
+            starts: self.doc.column(self.at.starts),
+            stops: self.doc.column(self.at.stops),
+            version: self.doc.version,
+        }
     }
 
     /// Span `i`'s extent.
     ///
+    /// Cost: O(1): two column reads and, in version 2, a checked addition.
+    ///
     /// # Errors
     /// [`ErrorKind::NotFound`] past the end; a corruption error when the
-    /// span lies outside the text or ends before it starts.
+    /// span lies outside the text, ends before it starts, or its length
+    /// overflows.
     #[inline]
     pub fn span(&self, i: usize) -> Result<SpanRef> {
-        let (starts, ends) = self.columns();
-        let (Some(start), Some(end)) = (starts.get(i), ends.get(i)) else {
+        let (starts, stops) = (self.doc.column(self.at.starts), self.doc.column(self.at.stops));
+        let (Some(start), Some(stop)) = (starts.get(i), stops.get(i)) else {
             return Err(Error::from(ErrorKind::NotFound { what: format!("span {i} of layer {:?}", self.name()) }));
         };
-        if start > end || end > self.doc.text_len() {
-            return Err(self.corrupt(format!("span {i} ({start}..{end}) is outside the text")));
+        match end_of(self.doc.version, start, stop) {
+            Some(end) if start <= end && end <= self.doc.text_len() => Ok(SpanRef { start, end }),
+            _ => Err(self.corrupt(format!(
+                "span {i} ({}) is outside the {}-byte text",
+                describe(self.doc.version, start, stop),
+                self.doc.text_len()
+            ))),
         }
-        Ok(SpanRef { start, end })
     }
 
     /// Every span's extent in order.
@@ -1164,7 +1328,7 @@ impl<'d> LayerRef<'d> {
         let Some((offsets, starts, ends)) = self.at.fragments else {
             return Ok(Vec::new());
         };
-        let (offsets, starts, ends) = (self.doc.column(offsets), self.doc.column(starts), self.doc.column(ends));
+        let (offsets, starts, stops) = (self.doc.column(offsets), self.doc.column(starts), self.doc.column(ends));
         let (Some(a), Some(b)) = (offsets.get(i), offsets.get(i.saturating_add(1))) else {
             return Err(self.corrupt(format!("no fragment entry for span {i}")));
         };
@@ -1174,7 +1338,8 @@ impl<'d> LayerRef<'d> {
         let mut out = Vec::with_capacity(usize::try_from(b.saturating_sub(a)).unwrap_or(0));
         for f in a..b {
             let f = usize::try_from(f).unwrap_or(usize::MAX);
-            match (starts.get(f), ends.get(f)) {
+            let (s, stop) = (starts.get(f), stops.get(f));
+            match (s, s.zip(stop).and_then(|(s, stop)| end_of(self.doc.version, s, stop))) {
                 (Some(s), Some(e)) if s <= e && e <= self.doc.text_len() => out.push((s, e)),
                 _ => return Err(self.corrupt(format!("fragment {f} is outside the text"))),
             }
@@ -1201,26 +1366,39 @@ impl<'d> LayerRef<'d> {
 
     /// Relation `r`.
     ///
+    /// Cost: O(1).
+    ///
     /// # Errors
     /// A corruption error when it points past the spans or its label is
     /// not in the dictionary.
     pub fn relation(&self, r: usize) -> Result<RelationRef<'d>> {
-        let Some((from, to, labels)) = self.at.relations else {
-            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
-        };
-        let (from, to, labels) = (self.doc.column(from), self.doc.column(to), self.doc.column(labels));
-        let (Some(f), Some(t)) = (from.get(r), to.get(r)) else {
-            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
-        };
-        let n = self.len() as u64;
-        if f >= n || t >= n {
-            return Err(self.corrupt(format!("relation {r} joins spans {f} and {t} of {n}")));
-        }
+        let (f, t) = self.relation_ends(r)?;
+        let labels = self.at.relations.map(|(_, _, labels)| self.doc.column(labels)).unwrap_or_default();
         let label = match labels.get(r) {
             None | Some(0) => None,
             Some(code) => Some(self.doc.strings.get(code.saturating_sub(1))?),
         };
         Ok(RelationRef { from: f as usize, to: t as usize, label })
+    }
+
+    /// Relation `r`'s (from, to), checked against the span count.
+    pub(crate) fn relation_ends(&self, r: usize) -> Result<(u64, u64)> {
+        let Some((from, to, _)) = self.at.relations else {
+            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
+        };
+        let (from, to) = (self.doc.column(from), self.doc.column(to));
+        let (Some(f), Some(t)) = (from.get(r), to.get(r)) else {
+            return Err(Error::from(ErrorKind::NotFound { what: format!("relation {r}") }));
+        };
+        let n = self.len() as u64;
+        let Some((f, t)) = relation_ends(self.doc.version, r, f, t).filter(|&(f, t)| f < n && t < n) else {
+            let stored = match self.doc.version {
+                Version::V1 => format!("spans {f} and {t}"),
+                Version::V2 => format!("from delta {} and to delta {}", unzigzag(f), unzigzag(t)),
+            };
+            return Err(self.corrupt(format!("relation {r} ({stored}) does not join two of the {n} spans")));
+        };
+        Ok((f, t))
     }
 
     /// Every relation in order.
@@ -1268,23 +1446,49 @@ impl<'d> AttrRef<'d> {
     /// The attribute type.
     pub fn ty(&self) -> AttrType {
         match self.at {
-            AttrAt::Str(_) => AttrType::Str,
+            AttrAt::Str { .. } => AttrType::Str,
             AttrAt::Int { .. } => AttrType::Int,
         }
     }
 
+    /// Where the attribute's columns sit in the record.
+    pub(crate) fn at(&self) -> &'d AttrAt {
+        self.at
+    }
+
+    /// Whether the values are stored sparse: only the spans that have one
+    /// (a version 2 string attribute).
+    pub fn is_sparse(&self) -> bool {
+        matches!(self.at, AttrAt::Str { index: Some(_), .. })
+    }
+
     /// The value for span `i`, if that span has one.
     ///
+    /// Cost: O(1), except for a sparse string attribute: a binary search
+    /// over its `k` span indices, O(log k). To visit every value, prefer
+    /// [`AttrRef::values`].
+    ///
     /// # Errors
-    /// A corruption error when a string id is not in the dictionary.
+    /// A corruption error when a string id is not in the dictionary, or a
+    /// sparse attribute stores code 0.
     #[inline]
     pub fn get(&self, i: usize) -> Result<Option<AttrValueRef<'d>>> {
         let doc = self.layer.doc;
         match self.at {
-            AttrAt::Str(c) => match doc.column(*c).get(i) {
+            AttrAt::Str { index: None, codes } => match doc.column(*codes).get(i) {
                 None | Some(0) => Ok(None),
                 Some(code) => doc.strings.get(code.saturating_sub(1)).map(|s| Some(AttrValueRef::Str(s))),
             },
+            AttrAt::Str { index: Some(index), codes } => {
+                let Some(j) = find_sorted(doc.column(*index), i as u64) else {
+                    return Ok(None);
+                };
+                match doc.column(*codes).get(j) {
+                    None => Ok(None),
+                    Some(0) => Err(self.layer.corrupt(format!("attribute {:?} stores code 0", self.name()))),
+                    Some(code) => doc.strings.get(code.saturating_sub(1)).map(|s| Some(AttrValueRef::Str(s))),
+                }
+            }
             AttrAt::Int { present, base, values } => {
                 if let Some(bits) = present {
                     let byte = doc.record.get(bits.clone()).and_then(|b| b.get(i / 8)).copied().unwrap_or(0);
@@ -1296,4 +1500,138 @@ impl<'d> AttrRef<'d> {
             }
         }
     }
+}
+
+impl<'d> AttrRef<'d> {
+    /// The spans that have a value, with the value, in span order.
+    ///
+    /// Cost: O(1) per step: O(k) in all for a sparse string attribute with
+    /// `k` values, O(n) otherwise.
+    ///
+    /// Yields an error, then ends, when a value is damaged: a string id
+    /// not in the dictionary, or in a sparse attribute a span index that is
+    /// not above the one before it and below the span count, or code 0.
+    pub fn values(&self) -> AttrValues<'d> {
+        AttrValues { attr: *self, next: 0, prev: None, done: false }
+    }
+}
+
+/// The iterator of [`AttrRef::values`]: `(span index, value)` in span
+/// order.
+pub struct AttrValues<'d> {
+    attr: AttrRef<'d>,
+    /// The next span (dense, int) or sparse entry to read.
+    next: usize,
+    /// The span index of the last sparse entry read.
+    prev: Option<u64>,
+    done: bool,
+}
+
+impl AttrValues<'_> {
+    /// The next (span index, nonzero string code) of a string attribute,
+    /// checked as [`AttrRef::values`] says, without a dictionary look-up.
+    /// An int attribute yields nothing.
+    pub(crate) fn next_code(&mut self) -> Option<Result<(usize, u64)>> {
+        if self.done {
+            return None;
+        }
+        let doc = self.attr.layer.doc;
+        let n = self.attr.layer.len();
+        let item = match self.attr.at {
+            AttrAt::Str { index: None, codes } => {
+                let codes = doc.column(*codes);
+                loop {
+                    let i = self.next;
+                    self.next = i.saturating_add(1);
+                    match codes.get(i) {
+                        Some(0) => continue,
+                        Some(code) => break Ok((i, code)),
+                        None => {
+                            self.done = true;
+                            return None;
+                        }
+                    }
+                }
+            }
+            AttrAt::Str { index: Some(index), codes } => {
+                let j = self.next;
+                let (Some(i), Some(code)) = (doc.column(*index).get(j), doc.column(*codes).get(j)) else {
+                    self.done = true;
+                    return None;
+                };
+                self.next = j.saturating_add(1);
+                let name = self.attr.name();
+                if i >= n as u64 || self.prev.is_some_and(|p| p >= i) {
+                    Err(self.attr.layer.corrupt(format!(
+                        "entry {j} of sparse attribute {name:?} names span {i}: not above the entry before \
+                         it and below the {n} spans"
+                    )))
+                } else if code == 0 {
+                    Err(self.attr.layer.corrupt(format!("sparse attribute {name:?} stores code 0 for span {i}")))
+                } else {
+                    self.prev = Some(i);
+                    Ok((i as usize, code))
+                }
+            }
+            AttrAt::Int { .. } => {
+                self.done = true;
+                return None;
+            }
+        };
+        if item.is_err() {
+            self.done = true;
+        }
+        Some(item)
+    }
+}
+
+impl<'d> Iterator for AttrValues<'d> {
+    type Item = Result<(usize, AttrValueRef<'d>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let AttrAt::Int { .. } = self.attr.at {
+            while !self.done {
+                let i = self.next;
+                if i >= self.attr.layer.len() {
+                    self.done = true;
+                    break;
+                }
+                self.next = i.saturating_add(1);
+                match self.attr.get(i) {
+                    Ok(None) => {}
+                    Ok(Some(v)) => return Some(Ok((i, v))),
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                }
+            }
+            return None;
+        }
+        let strings = self.attr.layer.doc.strings;
+        let item = self.next_code()?.and_then(|(i, code)| {
+            // `next_code` yields nonzero codes only.
+            strings.get(code.saturating_sub(1)).map(|s| (i, AttrValueRef::Str(s)))
+        });
+        if item.is_err() {
+            self.done = true;
+        }
+        Some(item)
+    }
+}
+
+/// The position of `target` in a column sorted strictly ascending, by
+/// binary search: O(log len). `None` when it is absent (or the column is
+/// damaged and not sorted there).
+fn find_sorted(col: Column<'_>, target: u64) -> Option<usize> {
+    let (mut lo, mut hi) = (0usize, col.len());
+    while lo < hi {
+        let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
+        if col.get(mid)? < target {
+            lo = mid.saturating_add(1);
+        } else {
+            hi = mid;
+        }
+    }
+    (col.get(lo)? == target).then_some(lo)
 }

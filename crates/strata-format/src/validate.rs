@@ -12,9 +12,10 @@ pub const MAX_PROBLEMS: usize = 100;
 
 impl<D: AsRef<[u8]>> Corpus<D> {
     /// Checks every checksum and every structural invariant: records decode,
-    /// offsets are in bounds and on UTF-8 boundaries, spans lie inside their
-    /// document, string ids are in the dictionary, relations join existing
-    /// spans, the id index lists each document once under the hash of its
+    /// offsets are in bounds and on UTF-8 boundaries, spans and fragments
+    /// lie inside their document (a version 2 length does not overflow),
+    /// string ids are in the dictionary, sparse attributes list increasing
+    /// span indices with nonzero codes, relations join existing spans, the id index lists each document once under the hash of its
     /// id, and the schema totals match the documents.
     ///
     /// Returns the problems found (at most [`MAX_PROBLEMS`]); empty means
@@ -190,7 +191,6 @@ fn check_document(doc: &Doc<'_>, spans: &mut [u64], relations: &mut [u64]) -> cr
         if let Some(n) = relations.get_mut(ix) {
             *n = n.saturating_add(layer.relation_count() as u64);
         }
-        let attrs: Vec<_> = layer.attrs().collect();
         for i in 0..layer.len() {
             layer.text(i)?;
             layer.label(i)?;
@@ -208,8 +208,13 @@ fn check_document(doc: &Doc<'_>, spans: &mut [u64], relations: &mut [u64]) -> cr
                     ));
                 }
             }
-            for a in &attrs {
-                a.get(i)?;
+        }
+        // Every value in order: string ids in the dictionary and, in a
+        // sparse attribute, span indices strictly increasing below the span
+        // count and codes nonzero.
+        for a in layer.attrs() {
+            for v in a.values() {
+                v?;
             }
         }
         for r in layer.relations() {

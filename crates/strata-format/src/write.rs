@@ -8,7 +8,7 @@ use zerocopy::IntoBytes;
 mod copy;
 pub use self::copy::CopyMap;
 
-use crate::bytes::{put_bytes, put_column, put_column_min, put_varint, zigzag};
+use crate::bytes::{put_bytes, put_column, put_column_min, put_varint, width_for, zigzag};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
 use crate::model::{AttrType, AttrValue, Document, FieldType, Layer, Value};
@@ -376,8 +376,7 @@ impl<W: Write> Writer<W> {
         let spans = &layer.spans;
         put_varint(out, ix as u64);
         put_varint(out, spans.len() as u64);
-        put_column_min(out, spans.iter().map(|s| s.start), 1);
-        put_column(out, spans.iter().map(|s| s.end));
+        put_extents(out, spans.iter().map(|s| (s.start, s.end)));
         let labels: Vec<u64> = spans.iter().map(|s| self.label_code(s.label.as_deref())).collect();
         put_column(out, labels.iter().copied());
 
@@ -392,9 +391,7 @@ impl<W: Write> Writer<W> {
             }
             put_column(out, ends.iter().copied());
             put_varint(out, total);
-            let frags = spans.iter().flat_map(|s| s.fragments.iter());
-            put_column_min(out, frags.clone().map(|f| f.0), 1);
-            put_column(out, frags.map(|f| f.1));
+            put_extents(out, spans.iter().flat_map(|s| s.fragments.iter().copied()));
         } else {
             out.push(0);
         }
@@ -437,8 +434,13 @@ impl<W: Write> Writer<W> {
                 AttrColumn::Str(strs) => {
                     // Interned column by column, in schema order: string ids
                     // follow the order spec/FORMAT.md gives writers.
-                    let codes: Vec<u64> = strs.iter().map(|v| v.map_or(0, |v| self.intern(v) + 1)).collect();
-                    put_column(out, codes.iter().copied());
+                    let mut values = Vec::new();
+                    for (s, v) in strs.iter().enumerate() {
+                        if let Some(v) = v {
+                            values.push((s as u64, self.intern(v) + 1));
+                        }
+                    }
+                    put_str_attr(out, spans.len(), &values);
                 }
                 AttrColumn::Int(values) => {
                     if values.iter().all(Option::is_some) {
@@ -463,8 +465,7 @@ impl<W: Write> Writer<W> {
         let rels = &layer.relations;
         put_varint(out, rels.len() as u64);
         if !rels.is_empty() {
-            put_column_min(out, rels.iter().map(|r| r.from), 1);
-            put_column(out, rels.iter().map(|r| r.to));
+            put_relations(out, rels.iter().map(|r| (r.from, r.to)));
             let labels: Vec<u64> = rels.iter().map(|r| self.label_code(r.label.as_deref())).collect();
             put_column(out, labels.iter().copied());
         }
@@ -619,6 +620,58 @@ impl<W: Write> Writer<W> {
         self.wtr.inner.flush()?;
         Ok(self.wtr.inner)
     }
+}
+
+/// The starts (a `column1`) and lengths of spans or fragments, each given
+/// as `(start, end)` with `start <= end` (spec/FORMAT.md, "Layer block").
+pub(crate) fn put_extents<I>(out: &mut Vec<u8>, extents: I)
+where
+    I: Iterator<Item = (u64, u64)> + Clone,
+{
+    put_column_min(out, extents.clone().map(|(start, _)| start), 1);
+    put_column(out, extents.map(|(start, end)| end.saturating_sub(start)));
+}
+
+/// The `from` (a `column1`) and `to` columns of relations given as
+/// `(from, to)`: `zigzag(from - to)` and `zigzag(to - r)`, so that a tree
+/// listed in word order takes a byte per value. Span indices are below
+/// the span count, a `usize`, so the i64 differences cannot overflow.
+pub(crate) fn put_relations<I>(out: &mut Vec<u8>, rels: I)
+where
+    I: Iterator<Item = (u64, u64)> + Clone,
+{
+    put_column_min(out, rels.clone().map(|(from, to)| zigzag((from as i64).wrapping_sub(to as i64))), 1);
+    put_column(out, rels.enumerate().map(|(r, (_, to))| zigzag((to as i64).wrapping_sub(r as i64))));
+}
+
+/// A string attribute block after its index, for a layer of `n` spans:
+/// `values` are the (span index, nonzero code) of the spans that have a
+/// value, in span order. Dense or sparse, whichever takes fewer bytes; dense
+/// on a tie.
+pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)]) {
+    let code_width = u64::from(width_for(values.iter().map(|&(_, c)| c).max().unwrap_or(0)));
+    let k = values.len() as u64;
+    let index_width = u64::from(width_for(values.last().map_or(0, |&(i, _)| i)).max(1));
+    let dense = 1 + n as u64 * code_width;
+    let sparse = varint_len(k) + 1 + k * index_width + 1 + k * code_width;
+    if k > 0 && sparse < dense {
+        out.push(layout::STR_ATTR_SPARSE);
+        put_varint(out, k);
+        put_column_min(out, values.iter().map(|&(i, _)| i), 1);
+        put_column(out, values.iter().map(|&(_, c)| c));
+    } else {
+        out.push(layout::STR_ATTR_DENSE);
+        let mut codes = vec![0u64; n];
+        for &(i, c) in values {
+            codes[i as usize] = c;
+        }
+        put_column(out, codes);
+    }
+}
+
+/// The bytes of `v` as a varint.
+fn varint_len(v: u64) -> u64 {
+    u64::from((64 - v.leading_zeros()).div_ceil(7).max(1))
 }
 
 fn declare_field(

@@ -25,6 +25,8 @@ fn sample_docs() -> Vec<Document> {
     for (s, e) in [(0, 3), (4, 8), (9, 13), (14, 20), (20, 21)] {
         tok.spans.push(Span::new(s, e).with_attr("head", AttrValue::Int(1)));
     }
+    // One lemma in five spans: stored sparse.
+    tok.spans[3].attrs.push(("lemma".into(), AttrValue::Str("reopen".into())));
     tok.relations.push(Relation { from: 3, to: 1, label: Some("nsubj".into()) });
     c.layers.push(tok);
     vec![a, b, c]
@@ -165,12 +167,12 @@ fn wrong_magic_names_its_offset() {
 
 #[test]
 fn every_unknown_version_is_rejected() {
-    for version in [0u32, 2, 3, 255, 1 << 16, u32::MAX] {
+    for version in [0u32, 3, 4, 255, 1 << 16, u32::MAX] {
         let mut bytes = sample(None);
         bytes[8..12].copy_from_slice(&version.to_le_bytes());
         let err = Corpus::from_bytes(&bytes[..]).err().unwrap();
         match err.kind() {
-            ErrorKind::Version { oldest: 1, newest: 1, got } => assert_eq!(*got, version),
+            ErrorKind::Version { oldest: 1, newest: 2, got } => assert_eq!(*got, version),
             other => panic!("version {version}: {other:?}"),
         }
     }

@@ -72,10 +72,10 @@ fn print_sentence(doc: &Doc<'_>, number: usize) -> Result<()> {
     let span = sentences.span(s)?;
     // The sentence's words: the spans inside it, in order (zero-length
     // spans at its end are its trailing empty nodes).
-    let (starts, ends) = words.columns();
-    let first = (0..words.len()).position(|i| starts.get(i).is_some_and(|st| st >= span.start)).unwrap_or(words.len());
+    let cols = words.span_columns();
+    let first = (0..words.len()).position(|i| cols.start(i).is_some_and(|st| st >= span.start)).unwrap_or(words.len());
     let mut last = first;
-    while last < words.len() && ends.get(last).is_some_and(|e| e <= span.end) {
+    while last < words.len() && cols.end(last).is_some_and(|e| e <= span.end) {
         last += 1;
     }
     let range = first..last;

@@ -9,12 +9,12 @@
 
 use std::io::Write;
 
-use super::{declare_field, declare_layer, Writer};
-use crate::bytes::{put_bytes, put_column, put_column_min, put_varint, zigzag};
+use super::{declare_field, declare_layer, put_extents, put_relations, put_str_attr, Writer};
+use crate::bytes::{put_bytes, put_column, put_varint, zigzag};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout;
 use crate::model::FieldType;
-use crate::read::{AttrAt, Doc, LayerRef, Strings, ValueRef};
+use crate::read::{AttrAt, AttrRef, Doc, LayerRef, SpanRef, Strings, ValueRef};
 use crate::schema::AttrDef;
 
 /// What a [`Writer`] has learned about one source corpus while copying from
@@ -110,8 +110,11 @@ impl<W: Write> Writer<W> {
                     ));
                 }
             }
-            let (starts, ends) = layer.columns();
-            for (s, (start, end)) in starts.iter().zip(ends.iter()).enumerate() {
+            // An end that overflows (a damaged version 2 length) reads as
+            // u64::MAX, which no text reaches.
+            let spans = layer.span_columns();
+            for s in 0..spans.len() {
+                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
                 if start > end || !on_boundary(start) || !on_boundary(end) {
                     return bad(format!(
                         "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
@@ -119,12 +122,10 @@ impl<W: Write> Writer<W> {
                     ));
                 }
             }
-            if let Some((offsets, fstarts, fends)) = layer.at().fragments {
-                let d = layer.doc();
-                let (offsets, fstarts, fends) = (d.column(offsets), d.column(fstarts), d.column(fends));
+            if let Some((offsets, frags)) = layer.fragment_columns() {
                 let mut prev = 0;
                 for (s, next) in offsets.iter().skip(1).enumerate() {
-                    if next < prev || next > fstarts.len() as u64 {
+                    if next < prev || next > frags.len() as u64 {
                         return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
                     }
                     if next - prev == 1 {
@@ -132,10 +133,11 @@ impl<W: Write> Writer<W> {
                     }
                     prev = next;
                 }
-                if offsets.get(0) != Some(0) || prev != fstarts.len() as u64 {
+                if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
                     return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
                 }
-                for (f, (start, end)) in fstarts.iter().zip(fends.iter()).enumerate() {
+                for f in 0..frags.len() {
+                    let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
                     if start > end || !on_boundary(start) || !on_boundary(end) {
                         return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
                     }
@@ -144,6 +146,13 @@ impl<W: Write> Writer<W> {
             for r in 0..layer.relation_count() {
                 // Checks the ends against the span count.
                 let _ = layer.relation(r)?;
+            }
+            for attr in layer.attrs() {
+                // Checks sparse indices and codes before anything is interned.
+                let mut codes = attr.values();
+                while let Some(item) = codes.next_code() {
+                    item?;
+                }
             }
         }
         Ok(())
@@ -247,36 +256,44 @@ impl<W: Write> Writer<W> {
         let n = at.spans;
         put_varint(out, ix as u64);
         put_varint(out, n as u64);
-        let (starts, ends) = layer.columns();
-        put_column_min(out, starts.iter(), 1);
-        put_column(out, ends.iter());
+        // `check_copy` made sure that every span and fragment ends, after
+        // its start.
+        let extent = |s: Option<SpanRef>| s.map_or((0, 0), |s| (s.start, s.end));
+        put_extents(out, layer.span_columns().iter().map(extent));
         self.remap_column(map, strings, d.column(at.labels).iter(), out)?;
 
-        match at.fragments {
+        match layer.fragment_columns() {
             None => out.push(0),
-            Some((offsets, fstarts, fends)) => {
+            Some((offsets, frags)) => {
                 out.push(1);
-                put_column(out, d.column(offsets).iter());
-                put_varint(out, fstarts.len as u64);
-                put_column_min(out, d.column(fstarts).iter(), 1);
-                put_column(out, d.column(fends).iter());
+                put_column(out, offsets.iter());
+                put_varint(out, frags.len() as u64);
+                put_extents(out, frags.iter().map(extent));
             }
         }
 
         // Attribute blocks in the writer's attribute order, as `encode`
         // writes (and interns) them.
         let def = &self.schema.layers[ix];
-        let mut attrs: Vec<(usize, &AttrAt)> = Vec::with_capacity(at.attrs.len());
-        for (a, attr) in &at.attrs {
-            let name = layer.def().attrs.get(*a).map_or("", |d| d.name.as_str());
-            attrs.push((def.attr_index(name).unwrap_or_default(), attr));
+        let mut attrs: Vec<(usize, AttrRef<'_>)> = Vec::with_capacity(at.attrs.len());
+        for attr in layer.attrs() {
+            attrs.push((def.attr_index(attr.name()).unwrap_or_default(), attr));
         }
         attrs.sort_by_key(|(a, _)| *a);
         put_varint(out, attrs.len() as u64);
         for (a, attr) in attrs {
             put_varint(out, a as u64);
-            match attr {
-                AttrAt::Str(codes) => self.remap_column(map, strings, d.column(*codes).iter(), out)?,
+            match attr.at() {
+                AttrAt::Str { .. } => {
+                    // Remapped in span order, as `encode` interns them.
+                    let mut values = Vec::new();
+                    let mut codes = attr.values();
+                    while let Some(item) = codes.next_code() {
+                        let (i, code) = item?;
+                        values.push((i as u64, self.remap(map, strings, code)?));
+                    }
+                    put_str_attr(out, n, &values);
+                }
                 AttrAt::Int { present, base, values } => {
                     match present {
                         None => out.push(0),
@@ -293,9 +310,9 @@ impl<W: Write> Writer<W> {
 
         let rels = layer.relation_count();
         put_varint(out, rels as u64);
-        if let Some((from, to, labels)) = at.relations {
-            put_column_min(out, d.column(from).iter(), 1);
-            put_column(out, d.column(to).iter());
+        if let Some((_, _, labels)) = at.relations {
+            let ends = (0..rels).map(|r| layer.relation_ends(r)).collect::<Result<Vec<(u64, u64)>>>()?;
+            put_relations(out, ends.iter().copied());
             self.remap_column(map, strings, d.column(labels).iter(), out)?;
         }
         let def = &mut self.schema.layers[ix];
