@@ -117,10 +117,10 @@ impl Input {
     /// Opens a path, or standard input for `-`.
     pub fn open(path: &Path) -> anyhow::Result<Input> {
         let (name, raw): (String, Box<dyn Read + Send>) = if path.as_os_str() == "-" {
-            ("<stdin>".into(), Box::new(io::stdin()))
+            ("<stdin>".into(), Box::new(crate::progress::Counted(io::stdin())))
         } else {
             let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-            (path.display().to_string(), Box::new(file))
+            (path.display().to_string(), Box::new(crate::progress::Counted(file)))
         };
         let mut buffered = BufReader::with_capacity(BUFFER, raw);
         let head = buffered.fill_buf().with_context(|| format!("cannot read {name}"))?;

@@ -4,6 +4,7 @@
 mod cleanup;
 mod cmd;
 mod formats;
+mod progress;
 mod render;
 mod sinks;
 mod sources;
@@ -11,7 +12,7 @@ mod sources;
 use std::io;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Build, inspect and check annotated corpora in the strata format.
 #[derive(Parser)]
@@ -36,6 +37,7 @@ enum Command {
     Cat(cmd::cat::Args),
     Merge(cmd::merge::Args),
     Annotate(cmd::annotate::Args),
+    Completions(cmd::completions::Args),
     Info(cmd::info::Args),
     Validate(cmd::validate::Args),
     Dump(cmd::dump::Args),
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Cat(args) => cmd::cat::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Annotate(args) => cmd::annotate::run(args),
+        Command::Completions(args) => cmd::completions::run(args, Cli::command()),
         Command::Info(args) => cmd::info::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Dump(args) => cmd::dump::run(args),

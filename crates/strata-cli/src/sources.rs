@@ -180,7 +180,10 @@ impl Source {
     pub fn each(self, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
         match self {
             Source::Strata { name, corpus } => {
+                // Mapped, not read: progress moves by an even share per document.
+                let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
                 for (i, doc) in corpus.iter().enumerate() {
+                    crate::progress::BYTES_READ.fetch_add(share, std::sync::atomic::Ordering::Relaxed);
                     let doc = doc.and_then(|d| d.to_owned());
                     f(Item {
                         location: format!("{name}: document {i}"),
@@ -378,6 +381,7 @@ fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow
     } else {
         (String::new(), 0)
     };
+    crate::progress::BYTES_READ.fetch_add(text_len + ann_len, std::sync::atomic::Ordering::Relaxed);
     let item = match strata_brat::parse(id, &text, &annotations) {
         Ok((doc, warnings)) => Item {
             location: format!("{ann_name}:1:1"),

@@ -207,11 +207,26 @@ fn unknown_formats_are_usage_errors() {
 #[test]
 fn help_has_examples() {
     let tmp = tempfile::tempdir().unwrap();
-    for cmd in ["convert", "info", "validate", "dump"] {
+    for cmd in ["convert", "cat", "merge", "annotate", "completions", "info", "validate", "dump"] {
         let out = strata(tmp.path(), &[cmd, "--help"]);
         assert_status!(out, 0);
         assert!(text(&out.stdout).contains("Examples:"), "{cmd} --help has no examples");
     }
+}
+
+#[test]
+fn completions_for_every_shell_know_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = strata(tmp.path(), &["completions", shell]);
+        assert_status!(out, 0);
+        let script = text(&out.stdout);
+        for cmd in ["convert", "cat", "merge", "annotate", "info", "validate"] {
+            assert!(script.contains(cmd), "{shell} completions lack {cmd}");
+        }
+        assert!(script.contains("on-duplicate"), "{shell} completions lack options");
+    }
+    assert_status!(strata(tmp.path(), &["completions", "tcsh"]), 2);
 }
 
 /// The golden vectors: each `spec/vectors/<case>.jsonl` converts to exactly

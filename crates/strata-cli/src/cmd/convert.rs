@@ -152,7 +152,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let to = match args.to.or_else(|| Format::from_extension(&args.output)) {
         Some(f) => f,
         None if folder => Format::Tagged,
-        None if to_stdout => bail!("writing to standard output needs --to (strata, jsonl, tagged, sgml, conllu or text)"),
+        None if to_stdout => {
+            bail!("writing to standard output needs --to (strata, jsonl, tagged, sgml, conllu or text)")
+        }
         None => bail!(
             "cannot tell the output format of {}: expected a .strata, .jsonl, .txt, .sgml or .conllu name, or a \
              folder (ending in /); give --to",
@@ -177,7 +179,24 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // Open every input first: a missing file is a usage error, found before
     // any output exists, and the declared schemas come first in the output.
     let mut opened = Vec::new();
-    for file in sources::expand(&args.inputs, args.from)? {
+    let files = sources::expand(&args.inputs, args.from)?;
+    // The bar's total: every input's size on disk (brat: both files), unless
+    // one comes from standard input.
+    let total = files
+        .iter()
+        .map(|f| {
+            let size = |p: &std::path::Path| std::fs::metadata(p).ok().map(|m| m.len());
+            match f.format {
+                Some(Format::Brat) => Some(
+                    size(&f.path.with_extension("txt")).unwrap_or(0) + size(&f.path.with_extension("ann")).unwrap_or(0),
+                ),
+                _ if f.path.as_os_str() == "-" => None,
+                _ => size(&f.path),
+            }
+        })
+        .sum::<Option<u64>>();
+    let progress = crate::progress::Progress::new(!args.quiet, total, files.len() as u64);
+    for file in files {
         opened.push(Source::open(&file, args.from, &tagged)?);
     }
     let mut schema = Schema::default();
@@ -188,18 +207,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     let mut counts = Counts::default();
-    let mut stderr = io::stderr().lock();
     let mut on_item = |item: Item| -> anyhow::Result<()> {
         counts.documents_in += 1;
+        progress.update(counts.documents_in);
         for w in &item.warnings {
-            writeln!(stderr, "{w}")?;
+            progress.println(w);
         }
         for e in &item.errors {
             if args.strict {
                 bail!("{e} (--strict: nothing written)");
             }
             counts.parts_rejected += 1;
-            writeln!(stderr, "{e}")?;
+            progress.println(e);
         }
         let problem = match item.doc {
             Ok(doc) => match sink.add(&doc)? {
@@ -216,7 +235,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         if args.strict {
             bail!("{message} (--strict: nothing written)");
         }
-        writeln!(stderr, "{message}")?;
+        progress.println(&message);
         Ok(())
     };
     let annotators = args.annotate.as_ref().map_or(&[][..], |a| &a.0[..]);
@@ -243,10 +262,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (inputs, bytes_in) = match read {
         Ok(totals) => totals,
         Err(e) => {
+            progress.finish();
             sink.abort();
             return Err(e);
         }
     };
+    progress.finish();
     counts.inputs = inputs;
     counts.bytes_in = bytes_in;
     sink.finish()?;
@@ -264,7 +285,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             "output": args.output.display().to_string(),
         });
         if to_stdout {
-            writeln!(stderr, "{summary}")?;
+            writeln!(io::stderr(), "{summary}")?;
         } else {
             println!("{summary}");
         }
@@ -286,7 +307,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             super::human_bytes(counts.bytes_in),
             args.output.display()
         );
-        writeln!(stderr, "{line}")?;
+        writeln!(io::stderr(), "{line}")?;
     }
     Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
 }
@@ -312,6 +333,7 @@ fn read_all(
     };
     for source in sources {
         inputs += 1;
+        crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         bytes += source.each(&mut |item| {
             if annotators.is_empty() {
                 return f(item);

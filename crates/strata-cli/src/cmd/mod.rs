@@ -2,6 +2,7 @@
 
 pub mod annotate;
 pub mod cat;
+pub mod completions;
 pub mod convert;
 pub mod dump;
 pub mod info;
