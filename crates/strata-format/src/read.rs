@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
+use std::sync::Mutex;
 
 use zerocopy::FromBytes;
 
@@ -127,6 +128,11 @@ pub struct Corpus<D> {
     strings: SectionInfo,
     doc_count: u64,
     footer: Footer,
+    /// The last block `doc` decompressed (block number, raw offset, bytes):
+    /// documents next to each other share a block, so reading them in turn
+    /// decompresses it once. Only tried, never waited for, so threads
+    /// reading at once do not queue behind each other.
+    last_block: Mutex<Option<(u64, u64, Vec<u8>)>>,
 }
 
 impl<D: AsRef<[u8]>> Corpus<D> {
@@ -283,8 +289,20 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         let schema_bytes = bytes.get(schema_info.range()).unwrap_or(&[]);
         let schema = Schema::decode(schema_bytes, schema_info.offset)?;
 
-        let corpus =
-            Corpus { data, version, schema, sections, docs, doc_index, blocks, id_index, strings, doc_count, footer };
+        let corpus = Corpus {
+            data,
+            version,
+            schema,
+            sections,
+            docs,
+            doc_index,
+            blocks,
+            id_index,
+            strings,
+            doc_count,
+            footer,
+            last_block: Mutex::new(None),
+        };
         corpus.strings()?;
         // The record stream must start at 0 and end where the documents
         // section (or its last block) ends.
@@ -474,7 +492,14 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     /// [`ErrorKind::NotFound`] when `i >= len()`; a corruption error when
     /// the record is damaged.
     pub fn doc(&self, i: u64) -> Result<Doc<'_>> {
-        self.doc_cached(i, &mut None)
+        if self.blocks.is_none() {
+            return self.doc_cached(i, &mut None);
+        }
+        match self.last_block.try_lock() {
+            Ok(mut cache) => self.doc_cached(i, &mut cache),
+            // Another thread is using the cache (or panicked holding it).
+            Err(_) => self.doc_cached(i, &mut None),
+        }
     }
 
     pub(crate) fn doc_cached(&self, i: u64, cache: &mut Option<(u64, u64, Vec<u8>)>) -> Result<Doc<'_>> {
@@ -1304,8 +1329,12 @@ impl<'d> LayerRef<'d> {
     /// A corruption error when the span is not on character boundaries.
     pub fn text(&self, i: usize) -> Result<&'d str> {
         let s = self.span(i)?;
-        let text = self.doc.text()?;
-        text.get(s.start as usize..s.end as usize)
+        // Only the span's bytes are checked, not the whole text again: a
+        // slice that starts or ends inside a character is not UTF-8.
+        self.doc
+            .text_bytes()
+            .get(s.start as usize..s.end as usize)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .ok_or_else(|| self.corrupt(format!("span {i} is not on character boundaries")))
     }
 
