@@ -54,7 +54,7 @@ pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
 pub use crate::read::{
     AttrRef, AttrValueRef, AttrValues, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanColumns,
-    SpanRef, StrList, ValueRef,
+    SpanRef, StrList, StringTable, ValueRef,
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;

@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    AttrDef, AttrType, AttrValue, CopyMap, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef, Relation,
-    Schema, Span, Value, WriterBuilder,
+    AttrDef, AttrType, AttrValue, AttrValueRef, CopyMap, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef,
+    Relation, Schema, Span, Value, WriterBuilder,
 };
 
 const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
@@ -172,6 +172,28 @@ fn check(docs: &[Document], bytes: Vec<u8>) {
     }
     let read: Vec<Document> = corpus.iter().map(|d| d.unwrap().to_owned().unwrap()).collect();
     assert_eq!(read, docs);
+    // The fast paths (string table, codes) agree with the checked ones.
+    let table = corpus.string_table().unwrap();
+    for doc in corpus.iter() {
+        let doc = doc.unwrap();
+        for layer in doc.layers() {
+            for i in 0..layer.len() {
+                assert_eq!(table.get(layer.label_code(i).unwrap()), layer.label(i).unwrap());
+            }
+            for r in 0..layer.relation_count() {
+                let (from, to, label) = layer.relation_code(r).unwrap();
+                let rel = layer.relation(r).unwrap();
+                assert_eq!((from, to, table.get(label)), (rel.from, rel.to, rel.label));
+            }
+            for attr in layer.attrs().filter(|a| a.ty() == AttrType::Str) {
+                let mut codes = attr.values();
+                while let Some(item) = codes.next_code() {
+                    let (i, code) = item.unwrap();
+                    assert_eq!(table.get(code).map(AttrValueRef::Str), attr.get(i).unwrap());
+                }
+            }
+        }
+    }
     assert!(corpus.by_id("no such id").unwrap().is_none());
     let text_bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     assert_eq!(corpus.schema().text_bytes, text_bytes);

@@ -43,9 +43,10 @@ use std::ops::Deref;
 use std::path::Path;
 
 pub use strata_format::{
-    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, Column, CopyMap, Date, Doc, Docs, Document, Error,
-    ErrorKind, FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef, Result, Schema,
-    SectionInfo, Span, SpanRef, StrList, Value, ValueRef, Writer, WriterBuilder,
+    layout, AttrDef, AttrRef, AttrType, AttrValue, AttrValueRef, AttrValues, Column, CopyMap, Date, Doc, Docs,
+    Document, Error, ErrorKind, FieldDef, FieldType, Layer, LayerDef, LayerRef, MetaIter, Relation, RelationRef,
+    Result, Schema, SectionInfo, Span, SpanColumns, SpanRef, StrList, StringTable, Value, ValueRef, Writer,
+    WriterBuilder,
 };
 
 pub use crate::atomic::AtomicFile;
@@ -86,8 +87,16 @@ impl Corpus {
     ///
     /// # Safety
     /// The file must not be truncated or modified while the corpus (or any
-    /// view borrowed from it) is alive. Truncation makes reads fault
-    /// (`SIGBUS`); modification changes what safe references point at.
+    /// view borrowed from it) is alive. Breaking this is undefined
+    /// behaviour, and this is what it looks like in practice: if the file is
+    /// truncated, reading a page past the new end raises `SIGBUS` and kills
+    /// the process (no error can be returned); if it is rewritten in place,
+    /// `&str` and other views already handed out change under their holders,
+    /// and later reads see a mix of old and new bytes, which the checks may
+    /// or may not catch. The `strata` tools never write a file in place: they
+    /// write a new file and rename it over the old name, and a map of the
+    /// old file keeps the old content until it is dropped. Other programs
+    /// (an editor, `cp` or `>` over the file) must do the same.
     ///
     /// # Errors
     /// When the file cannot be opened or mapped, or is not a well-formed
