@@ -248,7 +248,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         // and writes. Items pass in input order through a bounded channel,
         // so the output is the same bytes as with -j 1 and memory stays
         // bounded.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(256);
+        // A few documents in flight are enough to keep both threads busy;
+        // more only cost memory (a parsed treebank document with its words
+        // can take half a megabyte).
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(16);
         std::thread::scope(|scope| {
             let reader =
                 scope.spawn(move || read_all(opened, annotators, annotating_threads, &mut |item| Ok(tx.send(item)?)));
@@ -324,7 +327,11 @@ fn read_all(
     threads: usize,
     f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
+    // A batch ends at 64 documents or 4 MB of text, whichever comes first,
+    // so that memory stays bounded for long documents too.
     const BATCH: usize = 64;
+    const BATCH_TEXT: usize = 4 << 20;
+    let mut batch_text = 0;
     let (mut inputs, mut bytes) = (0, 0);
     let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
     let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>| -> anyhow::Result<()> {
@@ -338,8 +345,10 @@ fn read_all(
             if annotators.is_empty() {
                 return f(item);
             }
+            batch_text += item.doc.as_ref().map_or(0, |d| d.text.len());
             batch.push(item);
-            if batch.len() >= BATCH {
+            if batch.len() >= BATCH || batch_text >= BATCH_TEXT {
+                batch_text = 0;
                 flush(&mut batch, f)?;
             }
             Ok(())
