@@ -85,3 +85,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// Parsing builds many small strings per document (a treebank word has up to
+// ten attributes); mimalloc makes those allocations about twice as cheap as
+// the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
