@@ -60,6 +60,8 @@ fn one_ann_file_is_an_input_and_entities_export_as_brat() {
     assert_status!(out, 0);
     let ids = strata(d, &["cat", "u.strata", "--format", "ids"]);
     assert_eq!(text(&ids.stdout), "unicode\n");
+    let shown = strata(d, &["cat", "u.strata", "0", "--format", "brat"]);
+    assert_eq!(shown.stdout, std::fs::read(&ann).unwrap());
 
     // SGML entities become T lines.
     let muc = fixture("tests/data/sgml/muc.sgml");

@@ -105,6 +105,10 @@ fn annotated_articles_export_as_conllu_whatever_the_threads() {
     let conllu = std::fs::read_to_string(d.join("a.conllu")).unwrap();
     assert!(conllu.contains("# sent_id = ") && conllu.contains("# text = Delegations met in Geneva on Friday."));
     assert!(conllu.contains("1\tDelegations\t_\t_\t_\t_\t_\t_\t_\t_\n"), "{conllu}");
+    // cat shows the same CoNLL-U, one document at a time.
+    let first = strata(d, &["cat", "a1.strata", "1", "--format", "conllu"]);
+    assert_status!(first, 0);
+    assert!(conllu.contains(&text(&first.stdout)), "{}", text(&first.stdout));
     // What was exported reads back as CoNLL-U.
     assert_status!(strata(d, &["convert", "a.conllu", "-o", "again.strata", "-q"]), 0);
 

@@ -35,7 +35,8 @@ Formats: human (the default on a terminal: a header with id and metadata,
 then the text with titles, headings, entities and quotes marked inline),
 text (the default in a pipe: each text followed by an empty line), tagged
 (each text exactly as stored), json (JSONL lines), sgml (<DOC> records),
-ids (one id per line).
+conllu (documents with sentence and token layers), brat (the .ann of each
+document), ids (one id per line).
 
 Exit status: 0 when every selector named a document, 1 when some did not
 (the others are shown), 2 on a usage or fatal error.")]
@@ -74,6 +75,8 @@ enum CatFormat {
     Tagged,
     Json,
     Sgml,
+    Conllu,
+    Brat,
     Ids,
 }
 
@@ -257,6 +260,16 @@ impl<W: Write> Printer<'_, W> {
                 CatFormat::Tagged => self.buf.push_str(&owned.text),
                 CatFormat::Json => render::json(&owned, &mut self.buf),
                 CatFormat::Sgml => render::sgml(&owned, &mut self.buf),
+                CatFormat::Conllu => {
+                    if let Err(e) = strata_conllu::write_document(&owned, &mut self.buf) {
+                        anyhow::bail!("document {} ({:?}) cannot be shown as CoNLL-U: {e}", doc.index(), doc.id());
+                    }
+                }
+                CatFormat::Brat => {
+                    if let Err(e) = strata_brat::write_ann(&owned, &mut self.buf) {
+                        anyhow::bail!("document {} ({:?}) cannot be shown as brat: {e}", doc.index(), doc.id());
+                    }
+                }
                 CatFormat::Ids => unreachable!("handled above"),
             }
         }
