@@ -242,20 +242,21 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // Besides the reading and the writing thread, the rest annotate.
     let annotating_threads = jobs.saturating_sub(2).max(1);
     let read = if jobs == 1 {
-        read_all(opened, annotators, 1, &mut on_item)
+        read_all(opened, annotators, 1, &mut |batch| batch.into_iter().try_for_each(&mut on_item))
     } else {
         // Two stages: one thread reads and parses, this one checks, encodes
-        // and writes. Items pass in input order through a bounded channel,
+        // and writes. Batches pass in input order through a bounded channel,
         // so the output is the same bytes as with -j 1 and memory stays
-        // bounded.
-        // A few documents in flight are enough to keep both threads busy;
-        // more only cost memory (a parsed treebank document with its words
-        // can take half a megabyte).
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(16);
+        // bounded: two batches in flight keep both threads busy, and a batch
+        // is small (see `read_all`). Handing over documents one by one
+        // instead costs a thread wake-up each, more than parsing a news
+        // article.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(2);
         std::thread::scope(|scope| {
             let reader =
-                scope.spawn(move || read_all(opened, annotators, annotating_threads, &mut |item| Ok(tx.send(item)?)));
-            let written: anyhow::Result<()> = rx.into_iter().try_for_each(&mut on_item);
+                scope.spawn(move || read_all(opened, annotators, annotating_threads, &mut |batch| Ok(tx.send(batch)?)));
+            let written: anyhow::Result<()> =
+                rx.into_iter().try_for_each(|batch| batch.into_iter().try_for_each(&mut on_item));
             // The receiver is gone now: when writing failed, the reader
             // stops at its next send instead of waiting forever.
             let read = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread panicked")));
@@ -315,17 +316,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
 }
 
-/// Reads every source in order, annotating each document when asked;
-/// returns the number of inputs and bytes.
+/// Reads every source in order, annotating each document when asked, and
+/// hands the documents to `f` in batches, in input order; returns the
+/// number of inputs and bytes.
 ///
-/// With annotators and more than one thread, documents are annotated in
-/// batches, each batch split across the threads, and passed on in input
-/// order, so the output does not depend on the number of threads.
+/// With annotators and more than one thread, each batch is split across the
+/// threads for annotation, so the output does not depend on the number of
+/// threads.
 fn read_all(
     sources: Vec<Source>,
     annotators: &[Annotator],
     threads: usize,
-    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+    f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
     // A batch ends at 64 documents or 4 MB of text, whichever comes first,
     // so that memory stays bounded for long documents too.
@@ -334,17 +336,17 @@ fn read_all(
     let mut batch_text = 0;
     let (mut inputs, mut bytes) = (0, 0);
     let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
-    let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>| -> anyhow::Result<()> {
+    let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>| -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
         annotate_batch(batch, annotators, threads);
-        batch.drain(..).try_for_each(&mut *f)
+        f(std::mem::replace(batch, Vec::with_capacity(BATCH)))
     };
     for source in sources {
         inputs += 1;
         crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         bytes += source.each(&mut |item| {
-            if annotators.is_empty() {
-                return f(item);
-            }
             batch_text += item.doc.as_ref().map_or(0, |d| d.text.len());
             batch.push(item);
             if batch.len() >= BATCH || batch_text >= BATCH_TEXT {
