@@ -24,6 +24,46 @@ pub struct Item {
     pub errors: Vec<String>,
 }
 
+/// A problem a parser reports at a line and column of its input.
+trait Located {
+    fn place(&self) -> (u64, u64, &str);
+}
+
+impl Located for strata_tagged::Problem {
+    fn place(&self) -> (u64, u64, &str) {
+        (self.line, self.column, &self.message)
+    }
+}
+
+impl Located for strata_brat::Problem {
+    fn place(&self) -> (u64, u64, &str) {
+        (self.line, self.column, &self.message)
+    }
+}
+
+impl Item {
+    /// The item for a parser's result: the document (found at `line` of
+    /// input `name`) with its warnings, or the problem that cost it, each
+    /// placed as `name:line:column`.
+    fn parsed<P: Located>(name: &str, line: u64, result: Result<(Document, Vec<P>), P>) -> Item {
+        let at = |p: &P| {
+            let (line, column, _) = p.place();
+            format!("{name}:{line}:{column}")
+        };
+        match result {
+            Ok((doc, warnings)) => Item {
+                location: format!("{name}:{line}:1"),
+                doc: Ok(doc),
+                warnings: warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.place().2)).collect(),
+                errors: Vec::new(),
+            },
+            Err(p) => {
+                Item { location: at(&p), doc: Err(p.place().2.to_string()), warnings: Vec::new(), errors: Vec::new() }
+            }
+        }
+    }
+}
+
 /// A file to read, and the id its documents get when the format has none.
 pub struct InputFile {
     /// The path (`-` for standard input).
@@ -279,24 +319,7 @@ fn tagged_each(
         n += 1;
         bytes += seg.bytes.len() as u64;
         let doc_id = if single { id.to_string() } else { format!("{id}.{n}") };
-        let item = match strata_tagged::to_document(&doc_id, &seg, options) {
-            Ok((doc, warnings)) => Item {
-                location: format!("{name}:{}:1", seg.line),
-                doc: Ok(doc),
-                warnings: warnings
-                    .iter()
-                    .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
-                    .collect(),
-                errors: Vec::new(),
-            },
-            Err(p) => Item {
-                location: format!("{name}:{}:{}", p.line, p.column),
-                doc: Err(p.message),
-                warnings: Vec::new(),
-                errors: Vec::new(),
-            },
-        };
-        f(item)
+        f(Item::parsed(&name, seg.line, strata_tagged::to_document(&doc_id, &seg, options)))
     };
     emit(first)?;
     if let Some(seg) = second {
@@ -318,27 +341,8 @@ fn sgml_each(
     let name = input.name.clone();
     let bytes = input.read_all().with_context(|| format!("cannot read {name}"))?;
     for item in strata_tagged::sgml::parse_sgml(&bytes, options) {
-        let item = match item.result {
-            Ok((doc, warnings)) => {
-                let (line, _) = strata_tagged::line_column(&bytes, item.offset);
-                Item {
-                    location: format!("{name}:{line}:1"),
-                    doc: Ok(doc),
-                    warnings: warnings
-                        .iter()
-                        .map(|w| format!("{name}:{}:{}: warning: {}", w.line, w.column, w.message))
-                        .collect(),
-                    errors: Vec::new(),
-                }
-            }
-            Err(p) => Item {
-                location: format!("{name}:{}:{}", p.line, p.column),
-                doc: Err(p.message),
-                warnings: Vec::new(),
-                errors: Vec::new(),
-            },
-        };
-        f(item)?;
+        let (line, _) = strata_tagged::line_column(&bytes, item.offset);
+        f(Item::parsed(&name, line, item.result))?;
     }
     Ok(bytes.len() as u64)
 }
@@ -382,24 +386,7 @@ fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow
         (String::new(), 0)
     };
     crate::progress::BYTES_READ.fetch_add(text_len + ann_len, std::sync::atomic::Ordering::Relaxed);
-    let item = match strata_brat::parse(id, &text, &annotations) {
-        Ok((doc, warnings)) => Item {
-            location: format!("{ann_name}:1:1"),
-            doc: Ok(doc),
-            warnings: warnings
-                .iter()
-                .map(|w| format!("{ann_name}:{}:{}: warning: {}", w.line, w.column, w.message))
-                .collect(),
-            errors: Vec::new(),
-        },
-        Err(p) => Item {
-            location: format!("{ann_name}:{}:{}", p.line, p.column),
-            doc: Err(p.message),
-            warnings: Vec::new(),
-            errors: Vec::new(),
-        },
-    };
-    f(item)?;
+    f(Item::parsed(&ann_name, 1, strata_brat::parse(id, &text, &annotations)))?;
     Ok(text_len + ann_len)
 }
 
