@@ -247,11 +247,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         // Two stages: one thread reads and parses, this one checks, encodes
         // and writes. Batches pass in input order through a bounded channel,
         // so the output is the same bytes as with -j 1 and memory stays
-        // bounded: two batches in flight keep both threads busy, and a batch
+        // bounded: a batch in the channel keeps both threads busy, and a batch
         // is small (see `read_all`). Handing over documents one by one
         // instead costs a thread wake-up each, more than parsing a news
         // article.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
         std::thread::scope(|scope| {
             let reader =
                 scope.spawn(move || read_all(opened, annotators, annotating_threads, &mut |batch| Ok(tx.send(batch)?)));
@@ -329,11 +329,11 @@ fn read_all(
     threads: usize,
     f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
-    // A batch ends at 64 documents or 4 MB of text, whichever comes first,
-    // so that memory stays bounded for long documents too.
+    // A batch ends at 64 documents or about 8 MB of memory, whichever
+    // comes first, so that memory stays bounded for long documents too.
     const BATCH: usize = 64;
-    const BATCH_TEXT: usize = 4 << 20;
-    let mut batch_text = 0;
+    const BATCH_BYTES: usize = 8 << 20;
+    let mut batch_bytes = 0;
     let (mut inputs, mut bytes) = (0, 0);
     let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
     let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>| -> anyhow::Result<()> {
@@ -347,10 +347,10 @@ fn read_all(
         inputs += 1;
         crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         bytes += source.each(&mut |item| {
-            batch_text += item.doc.as_ref().map_or(0, |d| d.text.len());
+            batch_bytes += item.doc.as_ref().map_or(0, memory_estimate);
             batch.push(item);
-            if batch.len() >= BATCH || batch_text >= BATCH_TEXT {
-                batch_text = 0;
+            if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                batch_bytes = 0;
                 flush(&mut batch, f)?;
             }
             Ok(())
@@ -358,6 +358,13 @@ fn read_all(
     }
     flush(&mut batch, f)?;
     Ok((inputs, bytes))
+}
+
+/// Roughly the heap a parsed document holds: a treebank word with its ten
+/// attributes takes several hundred bytes, far more than its text.
+fn memory_estimate(doc: &strata_format::Document) -> usize {
+    let spans: usize = doc.layers.iter().flat_map(|l| &l.spans).map(|s| 96 + 64 * s.attrs.len()).sum();
+    doc.text.len() + spans
 }
 
 fn annotate_batch(batch: &mut [Item], annotators: &[Annotator], threads: usize) {
