@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(tagged sgml reader jsonl)
+[ ${#targets[@]} -gt 0 ] || targets=(tagged sgml reader jsonl conllu brat)
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
@@ -21,6 +21,12 @@ for t in "${targets[@]}"; do
     sgml) cp ../../tests/data/sgml/* "corpus/$t/" 2>/dev/null || true ;;
     reader) cp ../../spec/vectors/*.strata "corpus/$t/" 2>/dev/null || true ;;
     jsonl) split -l 1 ../../examples/news.jsonl "corpus/$t/line-" 2>/dev/null || true ;;
+    conllu) cp ../../crates/strata-conllu/tests/data/*.conllu "corpus/$t/" 2>/dev/null || true ;;
+    brat)
+      # A pair as one input: the .txt, a NUL byte, the .ann.
+      for ann in ../../crates/strata-brat/tests/data/*.ann; do
+        { cat "${ann%.ann}.txt" 2>/dev/null; printf '\0'; cat "$ann"; } >"corpus/$t/$(basename "$ann" .ann)"
+      done ;;
   esac
   echo "== $t for $seconds s"
   cargo fuzz run --fuzz-dir . "$t" "corpus/$t" -- -max_total_time="$seconds" -print_final_stats=1 2>&1 | tail -n 25

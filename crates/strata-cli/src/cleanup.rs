@@ -57,10 +57,12 @@ impl Tracked {
 
     /// Renames the file into place and unlists it.
     pub fn commit(mut self) -> std::io::Result<()> {
-        // Unlisted after the rename: the handler may run between the two,
-        // and then finds nothing at the temporary name.
+        // The rename happens under the lock, so the handler runs wholly
+        // before it (and removes the temporary file) or wholly after it
+        // (and removes the destination, when a folder output listed it).
+        let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         let result = self.file.take().map_or(Ok(()), AtomicFile::commit);
-        forget(&self.tmp);
+        live.remove(&self.tmp);
         result
     }
 }

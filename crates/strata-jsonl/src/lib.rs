@@ -243,10 +243,23 @@ fn document(d: DocLine) -> Result<Document, LineError> {
             }
             layer.spans.push(span);
         }
-        for r in l.relations {
+        // Relations index the layer's spans; one past them could not be
+        // written back (a layer without spans is left out of the line).
+        let n = layer.spans.len() as u64;
+        for (i, r) in l.relations.into_iter().enumerate() {
+            if r.from >= n || r.to >= n {
+                return Err(err(format!(
+                    "layer {name:?}, relation {i}: expected span indexes below {n} (the layer's span count), \
+                     found from {} to {}",
+                    r.from, r.to
+                )));
+            }
             layer.relations.push(Relation { from: r.from, to: r.to, label: r.label });
         }
-        doc.layers.push(layer);
+        // A layer with no spans is the same as an absent layer (spec/JSONL.md).
+        if !layer.spans.is_empty() {
+            doc.layers.push(layer);
+        }
     }
     doc.text = d.text;
     Ok(doc)
@@ -405,6 +418,32 @@ mod tests {
         assert!(e.message.contains("unknown field `extra`"), "{}", e.message);
         let e = parse_line(r#"{"id":"a"}"#).unwrap_err();
         assert!(e.message.contains("missing field `text`"), "{}", e.message);
+    }
+
+    /// Found by the `jsonl` fuzz target: relations of a layer without spans
+    /// parsed, and the written line (which leaves that layer out) read back
+    /// as another document.
+    #[test]
+    fn relations_must_join_spans_of_their_layer() {
+        // The fuzzer's input, as it found it (without its line feed).
+        let line = r##"{"id":"geneva-talks","text":"Kyiv – Київ: talks resume in Geneva\n\nDelegations from both sides meididt in Geneva (Genève) on Friday, diplomats said.\n\nNo agreement was reached; talks continue on 14 April.\n","metadata":{"date":{"date":"2025-04-11"},"title":"Kyiv – Київ: talks resume in Geneva","topics":["world"]},"layers":{"title":{"spans":[{"start":0,"end":35}]},"paragraph":{"spans":[],"relations":[{"from":0,"to":1,"label":"same_as"},{"from":3,"to":8,"label":"same_as"}]}}}"##;
+        let e = parse_line(line).unwrap_err();
+        assert_eq!(e.column, 1);
+        assert!(e.message.contains("layer \"paragraph\", relation 0: expected span indexes below 0"), "{}", e.message);
+        let e = parse_line(
+            r#"{"id":"g","text":"ab","layers":{"t":{"spans":[{"start":0,"end":1},{"start":1,"end":2}],"relations":[{"from":1,"to":2}]}}}"#,
+        )
+        .unwrap_err();
+        let expected = "relation 0: expected span indexes below 2 (the layer's span count), found from 1 to 2";
+        assert!(e.message.contains(expected), "{}", e.message);
+    }
+
+    #[test]
+    fn a_layer_without_spans_is_an_absent_layer() {
+        let line = r#"{"id":"g","text":"ab","layers":{"t":{"spans":[]},"u":{}}}"#;
+        let Line::Document(doc) = parse_line(line).unwrap() else { panic!() };
+        assert!(doc.layers.is_empty());
+        assert_eq!(document_line(&doc), r#"{"id":"g","text":"ab"}"#);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! cargo run --release -p strata-bench -- tagged       # tagged workload (200 MB of articles)
 //! cargo run --release -p strata-bench -- tagged --size-mb 50
 //! cargo run --release -p strata-bench -- merge        # merge vs conversion, cat cost
+//! cargo run --release -p strata-bench -- scale        # past 4 GiB of text and 2^32 spans (~17 GB)
 //! ```
 //!
 //! There are two workloads. `format` (the default, also when no workload is
@@ -42,6 +43,7 @@
 
 mod gen;
 mod merge;
+mod scale;
 mod tagged;
 
 use std::cell::Cell;
@@ -77,6 +79,7 @@ const USAGE: &str = "\
 usage: strata-bench [format] [--quick] [--dir DIR] [--keep]
        strata-bench tagged [--size-mb N] [--dir DIR] [--keep]
        strata-bench merge [--size-mb N] [--dir DIR] [--keep]
+       strata-bench scale [--size-mb N] [--doc-bytes N] [--dir DIR] [--keep]
 
 workloads:
   format        (the default) file size per document and span, writer throughput,
@@ -85,11 +88,16 @@ workloads:
                 compared with `wc -l` and `cat`; builds the release strata binary first
   merge         `strata merge` of strata files against converting the same documents
                 from JSONL, and `strata cat` of one document from a small and a large file
+  scale         a corpus past 4 GiB of text and 2^32 spans (~17 GB file, checks free space),
+                streamed; open, last document, verify and validate times, peak RSS
 
 options:
   --quick       format: open-time files of ~1 MB and ~64 MB instead of ~1 MB and ~1 GB
   --size-mb N   tagged: generate N MB (10^6 bytes) of articles (default: 200);
-                merge: N MB of JSONL in 4 parts (default: 200)
+                merge: N MB of JSONL in 4 parts (default: 200);
+                scale: more than N MB of text (default: 4295, just over 4 GiB)
+  --doc-bytes N scale: text bytes per document (default: 65535; validate time grows
+                with the square of it)
   --dir DIR     where to write the generated files (default: target/bench-data)
   --keep        keep the generated files instead of deleting them at the end";
 
@@ -98,6 +106,7 @@ enum Workload {
     Format { quick: bool },
     Tagged { size_mb: u64 },
     Merge { size_mb: u64 },
+    Scale { size_mb: u64, doc_bytes: usize },
 }
 
 struct Options {
@@ -118,6 +127,10 @@ fn parse_args() -> Result<Options> {
             args.next();
             Workload::Merge { size_mb: TAGGED_SIZE_MB }
         }
+        Some("scale") => {
+            args.next();
+            Workload::Scale { size_mb: scale::SCALE_TEXT_MB, doc_bytes: scale::DOC_TEXT }
+        }
         Some("format") => {
             args.next();
             Workload::Format { quick: false }
@@ -131,9 +144,16 @@ fn parse_args() -> Result<Options> {
             ("--keep", _) => keep = true,
             ("--dir", _) => dir = args.next().ok_or("--dir needs a value")?.into(),
             ("--quick", Workload::Format { quick }) => *quick = true,
-            ("--size-mb", Workload::Tagged { size_mb } | Workload::Merge { size_mb }) => {
+            (
+                "--size-mb",
+                Workload::Tagged { size_mb } | Workload::Merge { size_mb } | Workload::Scale { size_mb, .. },
+            ) => {
                 let value = args.next().ok_or("--size-mb needs a value")?;
                 *size_mb = value.parse().ok().filter(|&n| n > 0).ok_or("--size-mb needs a whole number above 0")?;
+            }
+            ("--doc-bytes", Workload::Scale { doc_bytes, .. }) => {
+                let value = args.next().ok_or("--doc-bytes needs a value")?;
+                *doc_bytes = value.parse().map_err(|_| "--doc-bytes needs a whole number")?;
             }
             ("-h" | "--help", _) => {
                 println!("{USAGE}");
@@ -462,6 +482,7 @@ fn run() -> Result<()> {
         Workload::Format { quick } => run_format(&opts.dir, quick, opts.keep),
         Workload::Tagged { size_mb } => tagged::run(&opts.dir, size_mb, opts.keep),
         Workload::Merge { size_mb } => merge::run(&opts.dir, size_mb, opts.keep),
+        Workload::Scale { size_mb, doc_bytes } => scale::run(&opts.dir, size_mb, doc_bytes, opts.keep),
     }
 }
 
