@@ -69,25 +69,9 @@ pub const NOTE_LAYER: &str = "brat-note";
 /// The layer of equivalence sets (`*`), over their members.
 pub const EQUIV_LAYER: &str = "brat-equiv";
 
-/// A problem at a place in the `.ann`. Lines and columns start at 1;
-/// columns count characters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// Line in the `.ann`.
-    pub line: u64,
-    /// Column in that line.
-    pub column: u64,
-    /// What was expected and what was found.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for Problem {}
+/// A problem at a place in the input (line and column from 1, columns in
+/// characters).
+pub use strata_format::Problem;
 
 /// Why a document cannot be written as brat standoff: a span off the
 /// text's character boundaries, a relation to a missing span, or a brat

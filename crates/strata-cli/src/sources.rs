@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use strata_format::{Document, Schema};
+use strata_format::{Document, Problem, Schema};
 use strata_jsonl::Line;
 use strata_tagged::{Segment, Splitter};
 
@@ -24,42 +24,20 @@ pub struct Item {
     pub errors: Vec<String>,
 }
 
-/// A problem a parser reports at a line and column of its input.
-trait Located {
-    fn place(&self) -> (u64, u64, &str);
-}
-
-impl Located for strata_tagged::Problem {
-    fn place(&self) -> (u64, u64, &str) {
-        (self.line, self.column, &self.message)
-    }
-}
-
-impl Located for strata_brat::Problem {
-    fn place(&self) -> (u64, u64, &str) {
-        (self.line, self.column, &self.message)
-    }
-}
-
 impl Item {
     /// The item for a parser's result: the document (found at `line` of
     /// input `name`) with its warnings, or the problem that cost it, each
     /// placed as `name:line:column`.
-    fn parsed<P: Located>(name: &str, line: u64, result: Result<(Document, Vec<P>), P>) -> Item {
-        let at = |p: &P| {
-            let (line, column, _) = p.place();
-            format!("{name}:{line}:{column}")
-        };
+    fn parsed(name: &str, line: u64, result: Result<(Document, Vec<Problem>), Problem>) -> Item {
+        let at = |p: &Problem| format!("{name}:{}:{}", p.line, p.column);
         match result {
             Ok((doc, warnings)) => Item {
                 location: format!("{name}:{line}:1"),
                 doc: Ok(doc),
-                warnings: warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.place().2)).collect(),
+                warnings: warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
                 errors: Vec::new(),
             },
-            Err(p) => {
-                Item { location: at(&p), doc: Err(p.place().2.to_string()), warnings: Vec::new(), errors: Vec::new() }
-            }
+            Err(p) => Item { location: at(&p), doc: Err(p.message), warnings: Vec::new(), errors: Vec::new() },
         }
     }
 }
@@ -396,7 +374,7 @@ fn conllu_each(input: Input, id: &str, f: &mut dyn FnMut(Item) -> anyhow::Result
     let name = input.name.clone();
     let counted = CountingReader { inner: input.reader, bytes: 0 };
     let mut reader = strata_conllu::Reader::new(counted, id);
-    let at = |p: &strata_conllu::Problem| format!("{name}:{}:{}", p.line, p.column);
+    let at = |p: &Problem| format!("{name}:{}:{}", p.line, p.column);
     for result in &mut reader {
         let item = match result {
             Ok(parsed) => Item {

@@ -41,8 +41,6 @@ mod read;
 mod rules;
 mod write;
 
-use std::fmt;
-
 pub use crate::read::{Parsed, Reader, Rejected};
 pub use crate::write::{write_document, WriteError};
 
@@ -58,22 +56,6 @@ pub mod names {
     pub const WORD: &str = "word";
 }
 
-/// A problem at a place in the input. Lines and columns start at 1;
-/// columns count characters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// Line in the input.
-    pub line: u64,
-    /// Column in that line.
-    pub column: u64,
-    /// What was expected and what was found.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for Problem {}
+/// A problem at a place in the input (line and column from 1, columns in
+/// characters).
+pub use strata_format::Problem;

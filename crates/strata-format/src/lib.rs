@@ -44,6 +44,7 @@ mod bytes;
 mod error;
 pub mod layout;
 mod model;
+mod problem;
 mod read;
 mod schema;
 mod validate;
@@ -52,6 +53,7 @@ mod write;
 pub use crate::bytes::Column;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
+pub use crate::problem::Problem;
 pub use crate::read::{
     AttrRef, AttrValueRef, AttrValues, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanColumns,
     SpanRef, StrList, StringTable, ValueRef,

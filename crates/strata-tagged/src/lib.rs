@@ -34,7 +34,6 @@ pub mod sgml;
 mod split;
 
 use std::borrow::Cow;
-use std::fmt;
 use std::ops::Range;
 
 use strata_format::{Document, Layer, Span, Value};
@@ -65,23 +64,9 @@ pub struct Options {
     pub strict: bool,
 }
 
-/// A problem at a place in the input. Lines and columns start at 1;
-/// columns count characters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// Line in the input.
-    pub line: u64,
-    /// Column in that line.
-    pub column: u64,
-    /// What was expected and what was found.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
+/// A problem at a place in the input (line and column from 1, columns in
+/// characters).
+pub use strata_format::Problem;
 
 /// Line and column (1-based, the column in characters) of byte `at` of an
 /// input.
