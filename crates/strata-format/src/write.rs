@@ -201,17 +201,33 @@ impl<W: Write> Writer<W> {
     /// written and the writer goes on. Any other error is an I/O failure
     /// and leaves the writer unusable.
     pub fn add(&mut self, doc: &Document) -> Result<u64> {
+        self.ensure_usable()?;
+        let hash = layout::id_hash(&doc.id);
+        self.check(doc, hash)?;
+        self.append(hash, |w, record| {
+            w.encode(doc, record);
+            Ok(())
+        })
+    }
+
+    /// An error once a write has failed: the output is then incomplete.
+    fn ensure_usable(&self) -> Result<()> {
         if self.failed {
             return Err(Error::from(ErrorKind::Io(io::Error::other(
                 "an earlier write failed; this writer cannot go on",
             ))));
         }
-        let hash = layout::id_hash(&doc.id);
-        self.check(doc, hash)?;
+        Ok(())
+    }
+
+    /// Encodes a checked document with `encode` into the reused record
+    /// buffer, writes the record and notes its id. A failure leaves the
+    /// writer unusable: part of the document may be in the dictionary or
+    /// the output.
+    fn append(&mut self, hash: u64, encode: impl FnOnce(&mut Self, &mut Vec<u8>) -> Result<()>) -> Result<u64> {
         let mut record = std::mem::take(&mut self.record);
         record.clear();
-        self.encode(doc, &mut record);
-        let result = self.put_record(&record);
+        let result = encode(self, &mut record).and_then(|()| self.put_record(&record));
         self.record = record;
         if let Err(e) = result {
             self.failed = true;

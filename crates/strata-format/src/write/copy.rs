@@ -11,7 +11,7 @@ use std::io::Write;
 
 use super::{declare_field, declare_layer, put_extents, put_relations, put_str_attr, Writer};
 use crate::bytes::{put_bytes, put_column, put_varint, zigzag};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::layout;
 use crate::model::FieldType;
 use crate::read::{AttrAt, AttrRef, Doc, LayerRef, SpanRef, Strings, ValueRef};
@@ -53,24 +53,10 @@ impl<W: Write> Writer<W> {
     /// otherwise (a damaged string dictionary) it is unusable, as after an
     /// I/O error.
     pub fn add_copy(&mut self, doc: &Doc<'_>, map: &mut CopyMap) -> Result<u64> {
-        if self.failed {
-            return Err(Error::from(ErrorKind::Io(std::io::Error::other(
-                "an earlier write failed; this writer cannot go on",
-            ))));
-        }
+        self.ensure_usable()?;
         let hash = layout::id_hash(doc.id());
         self.check_copy(doc, hash)?;
-        let mut record = std::mem::take(&mut self.record);
-        record.clear();
-        let result = self.encode_copy(doc, map, &mut record).and_then(|()| self.put_record(&record));
-        self.record = record;
-        if let Err(e) = result {
-            self.failed = true;
-            return Err(e);
-        }
-        self.ids_seen.insert(hash);
-        self.id_hashes.push(hash);
-        Ok(self.len() - 1)
+        self.append(hash, |w, record| w.encode_copy(doc, map, record))
     }
 
     /// The checks of `Writer::check`, on a borrowed document, plus the
