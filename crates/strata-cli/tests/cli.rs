@@ -124,7 +124,7 @@ fn info_json_has_the_documented_keys() {
     assert_eq!(v["relations"]["token"], 6);
     assert_eq!(v["fields"]["date"], "date");
     assert_eq!(v["attributes"]["token"]["head"], "int");
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["version"], 3);
     let human = text(&strata(d, &["info", "n.strata"]).stdout);
     assert!(human.contains("documents   5"), "{human}");
 }
@@ -240,7 +240,7 @@ fn golden_vectors() {
     let d = tmp.path();
     let vectors = fixture("spec/vectors");
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for old in ["basic-v1", "compressed-v1", "sparse-v1"] {
+    for old in ["basic-v1", "compressed-v1", "sparse-v1", "basic-v2", "compressed-v2", "sparse-v2"] {
         let bin = vectors.join(format!("{old}.strata"));
         let dump = strata(d, &["dump", bin.to_str().unwrap()]);
         assert_status!(dump, 0);

@@ -19,7 +19,7 @@ pub const MAGIC: [u8; 8] = *b"\x89STRA\r\n\x1a";
 /// Version 2 stores span and fragment lengths instead of ends, relations as
 /// zigzag deltas, and string attributes dense or sparse (`spec/FORMAT.md`,
 /// section 8).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest format version this crate reads. See [`FORMAT_VERSION`].
 pub const OLDEST_READABLE_VERSION: u32 = 1;
@@ -35,6 +35,18 @@ pub enum Version {
     /// Span and fragment lengths, relations as zigzag deltas, string
     /// attributes dense or sparse: see `spec/FORMAT.md`.
     V2 = 2,
+    /// Packed columns count bits, not bytes: see `spec/FORMAT.md`.
+    V3 = 3,
+}
+
+impl Version {
+    /// How the values of this version's packed columns are laid out.
+    pub(crate) fn packing(self) -> crate::bytes::Packing {
+        match self {
+            Version::V1 | Version::V2 => crate::bytes::Packing::Bytes,
+            Version::V3 => crate::bytes::Packing::Bits,
+        }
+    }
 }
 
 impl TryFrom<u32> for Version {
@@ -45,6 +57,7 @@ impl TryFrom<u32> for Version {
         match code {
             1 => Ok(Version::V1),
             2 => Ok(Version::V2),
+            3 => Ok(Version::V3),
             other => Err(other),
         }
     }
@@ -168,10 +181,10 @@ pub fn id_hash(id: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
-/// The encoding byte of a dense string attribute block (version 2): one
+/// The encoding byte of a dense string attribute block (version 2 and later): one
 /// code per span, 0 for no value.
 pub const STR_ATTR_DENSE: u8 = 0;
-/// The encoding byte of a sparse string attribute block (version 2): the
+/// The encoding byte of a sparse string attribute block (version 2 and later): the
 /// indices of the spans that have a value, then their codes.
 pub const STR_ATTR_SPARSE: u8 = 1;
 
@@ -190,9 +203,9 @@ mod tests {
 
     #[test]
     fn only_known_versions_convert() {
-        assert_eq!(Version::try_from(FORMAT_VERSION), Ok(Version::V2));
+        assert_eq!(Version::try_from(FORMAT_VERSION), Ok(Version::V3));
         assert_eq!(Version::try_from(1), Ok(Version::V1));
-        for code in [0, 3, 4, 1000, u32::MAX] {
+        for code in [0, 4, 5, 1000, u32::MAX] {
             assert_eq!(Version::try_from(code), Err(code));
         }
         for code in OLDEST_READABLE_VERSION..=FORMAT_VERSION {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use zerocopy::FromBytes;
 
-use crate::bytes::{unzigzag, ByteReader, Column};
+use crate::bytes::{packed_bytes, unzigzag, ByteReader, Column};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry, Version};
 use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Relation, Span, Value};
@@ -57,7 +57,7 @@ pub(crate) struct Strings<'a> {
 }
 
 impl<'a> Strings<'a> {
-    fn parse(data: &'a [u8], base: u64) -> Result<Strings<'a>> {
+    fn parse(data: &'a [u8], base: u64, version: Version) -> Result<Strings<'a>> {
         let section = layout::section_name(layout::SECTION_STRINGS);
         let mut r = ByteReader::new(data, base, section);
         let count_at = r.offset();
@@ -66,7 +66,7 @@ impl<'a> Strings<'a> {
             .checked_add(1)
             .filter(|&n| n <= data.len() as u64)
             .ok_or_else(|| r.corrupt_at(count_at, format!("{count} strings cannot fit")))?;
-        let ends = r.column(usize::try_from(entries).unwrap_or(usize::MAX), 0)?;
+        let ends = r.column(usize::try_from(entries).unwrap_or(usize::MAX), 0, version.packing())?;
         let bytes_at = r.offset();
         let bytes = r.rest();
         if ends.get(0) != Some(0) || ends.get(ends.len().saturating_sub(1)) != Some(bytes.len() as u64) {
@@ -191,7 +191,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         // document records branch on `version` in `parse_layer` and in the
         // span, fragment, attribute and relation accessors.
         let version = match Version::try_from(header.version.get()) {
-            Ok(v @ (Version::V1 | Version::V2)) => v,
+            Ok(v) => v,
             Err(got) => {
                 return Err(Error::from(ErrorKind::Version {
                     oldest: layout::OLDEST_READABLE_VERSION,
@@ -411,7 +411,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     pub(crate) fn strings(&self) -> Result<Strings<'_>> {
-        Strings::parse(self.section_bytes(self.strings), self.strings.offset)
+        Strings::parse(self.section_bytes(self.strings), self.strings.offset, self.version)
     }
 
     /// The string dictionary, checked as UTF-8 once, for the fastest scans:
@@ -670,14 +670,14 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ColumnAt {
     at: usize,
-    width: u8,
+    bits: u8,
     pub(crate) len: usize,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) enum AttrAt {
     /// Dense (`index` is `None`): one code per span, 0 for none. Sparse
-    /// (version 2 only): the increasing span indices that have a value,
+    /// (version 2 and later): the increasing span indices that have a value,
     /// and a nonzero code for each.
     Str {
         index: Option<ColumnAt>,
@@ -695,14 +695,14 @@ pub(crate) struct LayerAt {
     pub(crate) layer: usize,
     pub(crate) spans: usize,
     pub(crate) starts: ColumnAt,
-    /// Span ends in version 1, span lengths in version 2.
+    /// Span ends in version 1, span lengths from version 2 on.
     pub(crate) stops: ColumnAt,
     pub(crate) labels: ColumnAt,
     /// (fragment ends per span, fragment starts, fragment stops: ends in
-    /// version 1, lengths in version 2).
+    /// version 1, lengths from version 2 on).
     pub(crate) fragments: Option<(ColumnAt, ColumnAt, ColumnAt)>,
     pub(crate) attrs: Vec<(usize, AttrAt)>,
-    /// (from, to, labels); in version 2, from and to are zigzag deltas.
+    /// (from, to, labels); from version 2 on, from and to are zigzag deltas.
     pub(crate) relations: Option<(ColumnAt, ColumnAt, ColumnAt)>,
 }
 
@@ -888,9 +888,9 @@ impl<'a> Doc<'a> {
     }
 
     pub(crate) fn column(&self, c: ColumnAt) -> Column<'_> {
-        let bytes = c.len.saturating_mul(usize::from(c.width));
+        let bytes = usize::try_from(packed_bytes(c.len as u64, c.bits).unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
         let data = self.record.get(c.at..c.at.saturating_add(bytes)).unwrap_or(&[]);
-        Column::from_parts(c.width, c.len, data)
+        Column::from_parts(c.bits, c.len, data)
     }
 
     /// A copy of the whole document in the owned model.
@@ -959,32 +959,32 @@ fn skip_value(r: &mut ByteReader<'_>, ty: FieldType) -> Result<()> {
     Ok(())
 }
 
-fn column_at(r: &mut ByteReader<'_>, base: u64, len: usize, min_width: u8) -> Result<ColumnAt> {
+fn column_at(r: &mut ByteReader<'_>, base: u64, len: usize, min_width: u8, version: Version) -> Result<ColumnAt> {
     // The values start after the width byte.
     let at = usize::try_from(r.offset().saturating_sub(base)).unwrap_or(usize::MAX).saturating_add(1);
-    let c = r.column(len, min_width)?;
-    Ok(ColumnAt { at, width: c.width(), len })
+    let c = r.column(len, min_width, version.packing())?;
+    Ok(ColumnAt { at, bits: c.bits(), len })
 }
 
 fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64, version: Version) -> Result<LayerAt> {
     let at = r.offset();
-    // The starts column has at least one byte per span, so a count that
-    // cannot fit fails here, before any allocation.
-    let spans = r.count(1)?;
+    // The starts column has at least one bit (before version 3: byte) per
+    // span, so a count that cannot fit fails here, before any allocation.
+    let spans = r.count_items(version.packing())?;
     if spans == 0 {
         return Err(r.corrupt_at(at, format!("layer {:?} is stored with no spans", def.name)));
     }
-    let starts = column_at(r, base, spans, 1)?;
-    // Ends in version 1, lengths in version 2: the same column either way.
-    let stops = column_at(r, base, spans, 0)?;
-    let labels = column_at(r, base, spans, 0)?;
+    let starts = column_at(r, base, spans, 1, version)?;
+    // Ends in version 1, lengths from version 2 on: the same column either way.
+    let stops = column_at(r, base, spans, 0, version)?;
+    let labels = column_at(r, base, spans, 0, version)?;
     let frag_at = r.offset();
     let fragments = match r.u8()? {
         0 => None,
         1 => {
-            let offsets = column_at(r, base, spans.saturating_add(1), 0)?;
-            let m = r.count(1)?;
-            Some((offsets, column_at(r, base, m, 1)?, column_at(r, base, m, 0)?))
+            let offsets = column_at(r, base, spans.saturating_add(1), 0, version)?;
+            let m = r.count_items(version.packing())?;
+            Some((offsets, column_at(r, base, m, 1, version)?, column_at(r, base, m, 0, version)?))
         }
         b => return Err(r.corrupt_at(frag_at, format!("fragment flag {b} is not 0 or 1"))),
     };
@@ -1001,8 +1001,8 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64, 
         last = Some(a);
         let attr = match ty {
             AttrType::Str => match version {
-                Version::V1 => AttrAt::Str { index: None, codes: column_at(r, base, spans, 0)? },
-                Version::V2 => parse_str_attr(r, base, spans)?,
+                Version::V1 => AttrAt::Str { index: None, codes: column_at(r, base, spans, 0, version)? },
+                Version::V2 | Version::V3 => parse_str_attr(r, base, spans, version)?,
             },
             AttrType::Int => {
                 let flag_at = r.offset();
@@ -1017,50 +1017,50 @@ fn parse_layer(r: &mut ByteReader<'_>, layer: usize, def: &LayerDef, base: u64, 
                     b => return Err(r.corrupt_at(flag_at, format!("presence flag {b} is not 0 or 1"))),
                 };
                 let base_value = unzigzag(r.varint()?);
-                AttrAt::Int { present, base: base_value, values: column_at(r, base, spans, 0)? }
+                AttrAt::Int { present, base: base_value, values: column_at(r, base, spans, 0, version)? }
             }
         };
         attrs.push((usize::try_from(a).unwrap_or(0), attr));
     }
-    let rel_count = r.count(1)?;
+    let rel_count = r.count_items(version.packing())?;
     let relations = if rel_count == 0 {
         None
     } else {
-        let from = column_at(r, base, rel_count, 1)?;
-        Some((from, column_at(r, base, rel_count, 0)?, column_at(r, base, rel_count, 0)?))
+        let from = column_at(r, base, rel_count, 1, version)?;
+        Some((from, column_at(r, base, rel_count, 0, version)?, column_at(r, base, rel_count, 0, version)?))
     };
     Ok(LayerAt { layer, spans, starts, stops, labels, fragments, attrs, relations })
 }
 
-/// A version 2 string attribute block after its index: the encoding byte,
-/// then dense codes or a sparse index and codes.
-fn parse_str_attr(r: &mut ByteReader<'_>, base: u64, spans: usize) -> Result<AttrAt> {
+/// A string attribute block (version 2 and later) after its index: the
+/// encoding byte, then dense codes or a sparse index and codes.
+fn parse_str_attr(r: &mut ByteReader<'_>, base: u64, spans: usize, version: Version) -> Result<AttrAt> {
     let at = r.offset();
     match r.u8()? {
-        layout::STR_ATTR_DENSE => Ok(AttrAt::Str { index: None, codes: column_at(r, base, spans, 0)? }),
+        layout::STR_ATTR_DENSE => Ok(AttrAt::Str { index: None, codes: column_at(r, base, spans, 0, version)? }),
         layout::STR_ATTR_SPARSE => {
             let k_at = r.offset();
-            // The index is a `column1`: `k` bytes at least, so a count that
-            // cannot fit fails here.
-            let k = r.count(1)?;
+            // The index is a `column1`: `k` bits (version 2: bytes) at least,
+            // so a count that cannot fit fails here.
+            let k = r.count_items(version.packing())?;
             if k == 0 || k > spans {
                 return Err(r.corrupt_at(k_at, format!("a sparse attribute has {k} values for {spans} spans")));
             }
-            let index = column_at(r, base, k, 1)?;
-            Ok(AttrAt::Str { index: Some(index), codes: column_at(r, base, k, 0)? })
+            let index = column_at(r, base, k, 1, version)?;
+            Ok(AttrAt::Str { index: Some(index), codes: column_at(r, base, k, 0, version)? })
         }
         b => Err(r.corrupt_at(at, format!("string attribute encoding {b} is not 0 (dense) or 1 (sparse)"))),
     }
 }
 
 /// The end of a span or fragment from its stored start and stop (an end
-/// in version 1, a length in version 2); `None` when the addition
+/// in version 1, a length from version 2 on); `None` when the addition
 /// overflows.
 #[inline]
 fn end_of(version: Version, start: u64, stop: u64) -> Option<u64> {
     match version {
         Version::V1 => Some(stop),
-        Version::V2 => start.checked_add(stop),
+        Version::V2 | Version::V3 => start.checked_add(stop),
     }
 }
 
@@ -1071,7 +1071,7 @@ fn end_of(version: Version, start: u64, stop: u64) -> Option<u64> {
 fn relation_ends(version: Version, r: usize, from: u64, to: u64) -> Option<(u64, u64)> {
     match version {
         Version::V1 => Some((from, to)),
-        Version::V2 => {
+        Version::V2 | Version::V3 => {
             let t = i64::try_from(r).ok()?.checked_add(unzigzag(to))?;
             let f = t.checked_add(unzigzag(from))?;
             Some((u64::try_from(f).ok()?, u64::try_from(t).ok()?))
@@ -1203,7 +1203,7 @@ pub struct SpanRef {
 
 /// The stored start and extent columns of a layer's spans (or of its
 /// fragments), read without the checks of [`LayerRef::span`]: for scans
-/// that must be fast. Version 1 files store ends, version 2 files lengths;
+/// that must be fast. Version 1 files store ends, later versions lengths;
 /// this type gives ends for both.
 #[derive(Clone, Copy, Debug)]
 pub struct SpanColumns<'d> {
@@ -1228,12 +1228,12 @@ impl<'d> SpanColumns<'d> {
         self.starts
     }
 
-    /// The raw length column of a version 2 file; `None` for version 1,
+    /// The raw length column (version 2 and later); `None` for version 1,
     /// which stores ends instead.
     pub fn lengths(&self) -> Option<Column<'d>> {
         match self.version {
             Version::V1 => None,
-            Version::V2 => Some(self.stops),
+            Version::V2 | Version::V3 => Some(self.stops),
         }
     }
 
@@ -1270,7 +1270,7 @@ impl<'d> SpanColumns<'d> {
 fn describe(version: Version, start: u64, stop: u64) -> String {
     match version {
         Version::V1 => format!("{start}..{stop}"),
-        Version::V2 => format!("{start}+{stop}"),
+        Version::V2 | Version::V3 => format!("{start}+{stop}"),
     }
 }
 
@@ -1343,7 +1343,7 @@ impl<'d> LayerRef<'d> {
 
     /// Span `i`'s extent.
     ///
-    /// Cost: O(1): two column reads and, in version 2, a checked addition.
+    /// Cost: O(1): two column reads and, from version 2 on, a checked addition.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] past the end; a corruption error when the
@@ -1495,7 +1495,7 @@ impl<'d> LayerRef<'d> {
         let Some((f, t)) = relation_ends(self.doc.version, r, f, t).filter(|&(f, t)| f < n && t < n) else {
             let stored = match self.doc.version {
                 Version::V1 => format!("spans {f} and {t}"),
-                Version::V2 => format!("from delta {} and to delta {}", unzigzag(f), unzigzag(t)),
+                Version::V2 | Version::V3 => format!("from delta {} and to delta {}", unzigzag(f), unzigzag(t)),
             };
             return Err(self.corrupt(format!("relation {r} ({stored}) does not join two of the {n} spans")));
         };

@@ -8,7 +8,7 @@ use zerocopy::IntoBytes;
 mod copy;
 pub use self::copy::CopyMap;
 
-use crate::bytes::{put_bytes, put_column, put_column_min, put_varint, width_for, zigzag};
+use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_varint, zigzag, Widths};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
 use crate::model::{AttrType, AttrValue, Document, FieldType, Layer, Value};
@@ -86,6 +86,10 @@ impl WriterBuilder {
         let mut w = Writer {
             wtr: CountingWriter::new(wtr),
             compression: self.compression,
+            // Compressed blocks get whole-byte columns: zstd finds more in
+            // them than in bit streams, and the bytes saved on disk are
+            // what a compressed file is for.
+            widths: if self.compression.is_some() { Widths::Bytes } else { Widths::Tight },
             block_size: self.block_size,
             schema,
             field_ix,
@@ -122,6 +126,7 @@ impl WriterBuilder {
 pub struct Writer<W: Write> {
     wtr: CountingWriter<W>,
     compression: Option<i32>,
+    widths: Widths,
     block_size: usize,
     schema: Schema,
     field_ix: FxHashMap<String, usize>,
@@ -392,9 +397,9 @@ impl<W: Write> Writer<W> {
         let spans = &layer.spans;
         put_varint(out, ix as u64);
         put_varint(out, spans.len() as u64);
-        put_extents(out, spans.iter().map(|s| (s.start, s.end)));
+        put_extents(out, spans.iter().map(|s| (s.start, s.end)), self.widths);
         let labels: Vec<u64> = spans.iter().map(|s| self.label_code(s.label.as_deref())).collect();
-        put_column(out, labels.iter().copied());
+        put_column(out, labels.iter().copied(), self.widths);
 
         if spans.iter().any(|s| !s.fragments.is_empty()) {
             out.push(1);
@@ -405,9 +410,9 @@ impl<W: Write> Writer<W> {
                 total += s.fragments.len() as u64;
                 ends.push(total);
             }
-            put_column(out, ends.iter().copied());
+            put_column(out, ends.iter().copied(), self.widths);
             put_varint(out, total);
-            put_extents(out, spans.iter().flat_map(|s| s.fragments.iter().copied()));
+            put_extents(out, spans.iter().flat_map(|s| s.fragments.iter().copied()), self.widths);
         } else {
             out.push(0);
         }
@@ -456,7 +461,7 @@ impl<W: Write> Writer<W> {
                             values.push((s as u64, self.intern(v) + 1));
                         }
                     }
-                    put_str_attr(out, spans.len(), &values);
+                    put_str_attr(out, spans.len(), &values, self.widths);
                 }
                 AttrColumn::Int(values) => {
                     if values.iter().all(Option::is_some) {
@@ -473,7 +478,11 @@ impl<W: Write> Writer<W> {
                     }
                     let base = values.iter().flatten().copied().min().unwrap_or(0);
                     put_varint(out, zigzag(base));
-                    put_column(out, values.iter().map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))));
+                    put_column(
+                        out,
+                        values.iter().map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))),
+                        self.widths,
+                    );
                 }
             }
         }
@@ -481,9 +490,9 @@ impl<W: Write> Writer<W> {
         let rels = &layer.relations;
         put_varint(out, rels.len() as u64);
         if !rels.is_empty() {
-            put_relations(out, rels.iter().map(|r| (r.from, r.to)));
+            put_relations(out, rels.iter().map(|r| (r.from, r.to)), self.widths);
             let labels: Vec<u64> = rels.iter().map(|r| self.label_code(r.label.as_deref())).collect();
-            put_column(out, labels.iter().copied());
+            put_column(out, labels.iter().copied(), self.widths);
         }
         let def = &mut self.schema.layers[ix];
         def.spans += spans.len() as u64;
@@ -609,7 +618,7 @@ impl<W: Write> Writer<W> {
                 end += s.len() as u64;
                 end
             }));
-            put_column(&mut head, ends.collect::<Vec<_>>());
+            put_column(&mut head, ends.collect::<Vec<_>>(), Widths::Tight);
             w.put_section_bytes(&head)?;
             for (_, s) in &strings {
                 w.put_section_bytes(s.as_bytes())?;
@@ -640,48 +649,49 @@ impl<W: Write> Writer<W> {
 
 /// The starts (a `column1`) and lengths of spans or fragments, each given
 /// as `(start, end)` with `start <= end` (spec/FORMAT.md, "Layer block").
-pub(crate) fn put_extents<I>(out: &mut Vec<u8>, extents: I)
+pub(crate) fn put_extents<I>(out: &mut Vec<u8>, extents: I, widths: Widths)
 where
     I: Iterator<Item = (u64, u64)> + Clone,
 {
-    put_column_min(out, extents.clone().map(|(start, _)| start), 1);
-    put_column(out, extents.map(|(start, end)| end.saturating_sub(start)));
+    put_column_min(out, extents.clone().map(|(start, _)| start), 1, widths);
+    put_column(out, extents.map(|(start, end)| end.saturating_sub(start)), widths);
 }
 
 /// The `from` (a `column1`) and `to` columns of relations given as
 /// `(from, to)`: `zigzag(from - to)` and `zigzag(to - r)`, so that a tree
 /// listed in word order takes a byte per value. Span indices are below
 /// the span count, a `usize`, so the i64 differences cannot overflow.
-pub(crate) fn put_relations<I>(out: &mut Vec<u8>, rels: I)
+pub(crate) fn put_relations<I>(out: &mut Vec<u8>, rels: I, widths: Widths)
 where
     I: Iterator<Item = (u64, u64)> + Clone,
 {
-    put_column_min(out, rels.clone().map(|(from, to)| zigzag((from as i64).wrapping_sub(to as i64))), 1);
-    put_column(out, rels.enumerate().map(|(r, (_, to))| zigzag((to as i64).wrapping_sub(r as i64))));
+    put_column_min(out, rels.clone().map(|(from, to)| zigzag((from as i64).wrapping_sub(to as i64))), 1, widths);
+    put_column(out, rels.enumerate().map(|(r, (_, to))| zigzag((to as i64).wrapping_sub(r as i64))), widths);
 }
 
 /// A string attribute block after its index, for a layer of `n` spans:
 /// `values` are the (span index, nonzero code) of the spans that have a
 /// value, in span order. Dense or sparse, whichever takes fewer bytes; dense
 /// on a tie.
-pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)]) {
-    let code_width = u64::from(width_for(values.iter().map(|&(_, c)| c).max().unwrap_or(0)));
+pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)], widths: Widths) {
+    let code_bits = widths.round(bits_for(values.iter().map(|&(_, c)| c).max().unwrap_or(0)));
     let k = values.len() as u64;
-    let index_width = u64::from(width_for(values.last().map_or(0, |&(i, _)| i)).max(1));
-    let dense = 1 + n as u64 * code_width;
-    let sparse = varint_len(k) + 1 + k * index_width + 1 + k * code_width;
+    let index_bits = widths.round(bits_for(values.last().map_or(0, |&(i, _)| i)).max(1));
+    let column = |len: u64, bits: u8| 1 + packed_bytes(len, bits).unwrap_or(u64::MAX / 4);
+    let dense = column(n as u64, code_bits);
+    let sparse = varint_len(k) + column(k, index_bits) + column(k, code_bits);
     if k > 0 && sparse < dense {
         out.push(layout::STR_ATTR_SPARSE);
         put_varint(out, k);
-        put_column_min(out, values.iter().map(|&(i, _)| i), 1);
-        put_column(out, values.iter().map(|&(_, c)| c));
+        put_column_min(out, values.iter().map(|&(i, _)| i), 1, widths);
+        put_column(out, values.iter().map(|&(_, c)| c), widths);
     } else {
         out.push(layout::STR_ATTR_DENSE);
         let mut codes = vec![0u64; n];
         for &(i, c) in values {
             codes[i as usize] = c;
         }
-        put_column(out, codes);
+        put_column(out, codes, widths);
     }
 }
 

@@ -167,12 +167,12 @@ fn wrong_magic_names_its_offset() {
 
 #[test]
 fn every_unknown_version_is_rejected() {
-    for version in [0u32, 3, 4, 255, 1 << 16, u32::MAX] {
+    for version in [0u32, 4, 5, 255, 1 << 16, u32::MAX] {
         let mut bytes = sample(None);
         bytes[8..12].copy_from_slice(&version.to_le_bytes());
         let err = Corpus::from_bytes(&bytes[..]).err().unwrap();
         match err.kind() {
-            ErrorKind::Version { oldest: 1, newest: 2, got } => assert_eq!(*got, version),
+            ErrorKind::Version { oldest: 1, newest: 3, got } => assert_eq!(*got, version),
             other => panic!("version {version}: {other:?}"),
         }
     }

@@ -174,7 +174,7 @@ impl<W: Write> Writer<W> {
         out: &mut Vec<u8>,
     ) -> Result<()> {
         let codes = codes.map(|c| self.remap(map, strings, c)).collect::<Result<Vec<u64>>>()?;
-        put_column(out, codes.iter().copied());
+        put_column(out, codes.iter().copied(), self.widths);
         Ok(())
     }
 
@@ -245,16 +245,16 @@ impl<W: Write> Writer<W> {
         // `check_copy` made sure that every span and fragment ends, after
         // its start.
         let extent = |s: Option<SpanRef>| s.map_or((0, 0), |s| (s.start, s.end));
-        put_extents(out, layer.span_columns().iter().map(extent));
+        put_extents(out, layer.span_columns().iter().map(extent), self.widths);
         self.remap_column(map, strings, d.column(at.labels).iter(), out)?;
 
         match layer.fragment_columns() {
             None => out.push(0),
             Some((offsets, frags)) => {
                 out.push(1);
-                put_column(out, offsets.iter());
+                put_column(out, offsets.iter(), self.widths);
                 put_varint(out, frags.len() as u64);
-                put_extents(out, frags.iter().map(extent));
+                put_extents(out, frags.iter().map(extent), self.widths);
             }
         }
 
@@ -278,7 +278,7 @@ impl<W: Write> Writer<W> {
                         let (i, code) = item?;
                         values.push((i as u64, self.remap(map, strings, code)?));
                     }
-                    put_str_attr(out, n, &values);
+                    put_str_attr(out, n, &values, self.widths);
                 }
                 AttrAt::Int { present, base, values } => {
                     match present {
@@ -289,7 +289,7 @@ impl<W: Write> Writer<W> {
                         }
                     }
                     put_varint(out, zigzag(*base));
-                    put_column(out, d.column(*values).iter());
+                    put_column(out, d.column(*values).iter(), self.widths);
                 }
             }
         }
@@ -298,7 +298,7 @@ impl<W: Write> Writer<W> {
         put_varint(out, rels as u64);
         if let Some((_, _, labels)) = at.relations {
             let ends = (0..rels).map(|r| layer.relation_ends(r)).collect::<Result<Vec<(u64, u64)>>>()?;
-            put_relations(out, ends.iter().copied());
+            put_relations(out, ends.iter().copied(), self.widths);
             self.remap_column(map, strings, d.column(labels).iter(), out)?;
         }
         let def = &mut self.schema.layers[ix];

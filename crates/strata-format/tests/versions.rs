@@ -1,5 +1,6 @@
-//! What format version 2 changed: span lengths, relation deltas, dense or
-//! sparse string attributes; and version 1 files still read.
+//! What format versions 2 and 3 changed: span lengths, relation deltas,
+//! dense or sparse string attributes (2), columns packed in bits (3); and
+//! files of older versions still read.
 
 use strata_format::layout::{Footer, SectionEntry};
 use strata_format::{AttrValue, AttrValueRef, Corpus, Document, ErrorKind, Layer, Relation, Span, WriterBuilder};
@@ -51,14 +52,15 @@ fn problems(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn the_writer_picks_the_smaller_of_dense_and_sparse() {
-    // n spans, k values, 1-byte codes and indices: dense is 1 + n bytes,
-    // sparse 1 + 1 + k + 1 + k (encoding byte apart).
+    // n spans, k values, c-bit codes, i-bit indices: dense is
+    // 1 + ceil(n * c / 8) bytes, sparse 1 (k) + 1 + ceil(k * i / 8) + 1 +
+    // ceil(k * c / 8), the encoding byte apart.
     for (n, has, sparse) in [
-        (20, vec![7], true),
-        (5, vec![1], true),
-        (4, vec![1], false), // 5 bytes either way: a tie is dense
+        (20, vec![7], false), // 1-bit codes: 4 bytes dense, 5 sparse
+        (32, vec![5], false), // 5 bytes either way: a tie is dense
+        (33, vec![5], true),  // 6 against 5
         (6, vec![0, 1, 2, 3, 4, 5], false),
-        (300, vec![0, 299], true), // 2-byte indices: 3 + 2 * 2 + 2 < 301
+        (300, vec![0, 299], true), // 2-bit codes, 9-bit indices: 76 against 7
         (10, vec![0, 2, 4, 6, 8], false),
     ] {
         let doc = tokens(n, |i| has.contains(&i));
@@ -98,9 +100,10 @@ fn relation_deltas_round_trip_in_both_directions() {
 }
 
 #[test]
-fn a_tree_in_word_order_takes_a_byte_per_relation_value() {
-    // Heads at most 60 words away, dependents in word order: every delta
-    // fits in a byte, though the span indices need two.
+fn a_tree_in_word_order_takes_few_bits_per_relation_value() {
+    // Heads at most 60 words away, dependents in word order: every `from`
+    // delta fits in 7 bits and every `to` delta in 2, though the span
+    // indices need 10.
     let mut doc = tokens(1000, |_| false);
     let layer = &mut doc.layers[0];
     for to in 1..1000u64 {
@@ -111,16 +114,16 @@ fn a_tree_in_word_order_takes_a_byte_per_relation_value() {
         r.from = 999 - r.from;
     }
     let (near, far) = (write(&[doc]), write(&[far]));
-    // The `from` column of `far` needs 2 bytes per value: 999 more record
-    // bytes, less at most 7 of section padding.
-    assert!(far.len() >= near.len() + 992, "{} vs {}", near.len(), far.len());
+    // The `from` column of `far` needs 11 bits per value: 1374 bytes
+    // instead of 875, less at most 7 of section padding.
+    assert!(far.len() >= near.len() + 492, "{} vs {}", near.len(), far.len());
     assert!(Corpus::from_bytes(&near[..]).unwrap().validate().is_empty());
 }
 
 #[test]
 fn a_length_that_overflows_is_reported() {
     // The writer's record, `01 'd' | L text | 00 | 01 | 00 01 | 01 s | 01 l
-    // | 00 | 00 | 00 | 00`, patched to 8-byte starts and lengths with a text
+    // | 00 | 00 | 00 | 00`, patched to 64-bit starts and lengths with a text
     // 14 bytes shorter, so the record keeps its length.
     let mut doc = Document::new("d", "a".repeat(40));
     let mut layer = Layer::new("tok");
@@ -130,9 +133,9 @@ fn a_length_that_overflows_is_reported() {
     let mut record = vec![1, b'd', 26];
     record.extend_from_slice(&[b'a'; 26]);
     record.extend_from_slice(&[0, 1, 0, 1]);
-    record.push(8);
+    record.push(64);
     record.extend_from_slice(&(u64::MAX - 1).to_le_bytes());
-    record.push(8);
+    record.push(64);
     record.extend_from_slice(&5u64.to_le_bytes());
     record.extend_from_slice(&[0, 0, 0, 0]);
     assert_eq!(record.len(), 40 + 15);
@@ -154,17 +157,19 @@ fn a_length_that_overflows_is_reported() {
 
 #[test]
 fn damaged_sparse_attributes_are_reported() {
-    // 10 spans, `x` on spans 3 and 7 only: stored sparse as `01` (sparse),
-    // `02` (k), index `01 03 07`, codes `01 c c`.
-    let doc = tokens(10, |i| i == 3 || i == 7);
+    // 40 spans, `x` on spans 3 and 37 only: stored sparse as `01`
+    // (sparse), `02` (k), the index 3 and 37 in 6 bits (`06 43 09`: 3 |
+    // 37 << 6), the codes 1 and 2 in 2 bits (`02 09`: 1 | 2 << 2).
+    let doc = tokens(40, |i| i == 3 || i == 37);
     let bytes = write(&[doc]);
-    let at = bytes.windows(5).position(|w| w == [1, 2, 1, 3, 7]).expect("a sparse block") + 2;
+    let at = bytes.windows(5).position(|w| w == [1, 2, 6, 0x43, 0x09]).expect("a sparse block") + 2;
+    assert_eq!(bytes[at + 3..at + 5], [2, 0x09]);
     for (patch, why) in [
-        (vec![(at + 1, 7), (at + 2, 3)], "not above the entry before"),
-        (vec![(at + 2, 3)], "not above the entry before"),
-        (vec![(at + 2, 10)], "below the 10 spans"),
-        (vec![(at + 4, 0)], "code 0"),
-        (vec![(at + 4, 99)], "past the"),
+        (vec![(at + 1, 0xe5), (at + 2, 0)], "not above the entry before"), // 37, 3
+        (vec![(at + 1, 0xc3), (at + 2, 0)], "not above the entry before"), // 3, 3
+        (vec![(at + 1, 0x03), (at + 2, 0x0a)], "below the 40 spans"),      // 3, 40
+        (vec![(at + 4, 0x08)], "code 0"),                                  // 0, 2
+        (vec![(at + 4, 0x0b)], "past the"),                                // 3, 2
         (vec![(at - 1, 0)], "sparse attribute has 0 values"),
         (vec![(at - 2, 2)], "string attribute encoding 2"),
     ] {
@@ -178,20 +183,23 @@ fn damaged_sparse_attributes_are_reported() {
     }
 }
 
-/// The golden vectors of version 1, written by the version 1 writer, read
-/// and validate, and give the same documents as the version 2 vectors
-/// written from the same source.
+/// The golden vectors of versions 1 and 2, written by the writers of their
+/// time, read and validate, and give the same documents as the current
+/// vectors written from the same source.
 #[test]
-fn version_1_vectors_still_read() {
+fn older_vectors_still_read() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/vectors");
     let read = |name: &str| Corpus::from_bytes(std::fs::read(dir.join(name)).unwrap()).unwrap();
-    for (old, new) in [
-        ("basic-v1.strata", "basic.strata"),
-        ("compressed-v1.strata", "basic.strata"),
-        ("sparse-v1.strata", "sparse.strata"),
+    for (old, new, version) in [
+        ("basic-v1.strata", "basic.strata", 1),
+        ("compressed-v1.strata", "basic.strata", 1),
+        ("sparse-v1.strata", "sparse.strata", 1),
+        ("basic-v2.strata", "basic.strata", 2),
+        ("compressed-v2.strata", "compressed.strata", 2),
+        ("sparse-v2.strata", "sparse.strata", 2),
     ] {
         let (old, new) = (read(old), read(new));
-        assert_eq!((old.version(), new.version()), (1, 2));
+        assert_eq!((old.version(), new.version()), (version, 3));
         assert!(old.validate().is_empty(), "{:?}", old.validate());
         assert!(new.validate().is_empty(), "{:?}", new.validate());
         let docs = |c: &Corpus<Vec<u8>>| c.iter().map(|d| d.unwrap().to_owned().unwrap()).collect::<Vec<_>>();
@@ -215,4 +223,43 @@ fn version_1_vectors_still_read() {
     let sparse = read("sparse.strata");
     let doc = sparse.doc(0).unwrap();
     assert!(doc.layer("token").unwrap().attr("ent").unwrap().is_sparse());
+}
+
+/// Version 3 counts spans against the *bits* left: 1000 empty spans at 0
+/// take a 1-bit start and a 0-bit length each, 126 bytes for 1000 spans,
+/// and still read.
+#[test]
+fn a_thousand_spans_in_fewer_bytes_read() {
+    let mut doc = Document::new("d", "abc");
+    let mut layer = Layer::new("tok");
+    layer.spans = vec![Span::new(0, 0); 1000];
+    doc.layers.push(layer);
+    let bytes = write(std::slice::from_ref(&doc));
+    let corpus = Corpus::from_bytes(&bytes[..]).unwrap();
+    assert_eq!(corpus.version(), 3);
+    assert!(corpus.validate().is_empty(), "{:?}", corpus.validate());
+    let d = corpus.doc(0).unwrap();
+    let starts = d.layer("tok").unwrap().span_columns().starts();
+    assert_eq!((starts.bits(), starts.len()), (1, 1000));
+    assert!(corpus.sections().iter().find(|s| s.name() == "docs").unwrap().len < 1000);
+    assert_eq!(d.to_owned().unwrap(), doc);
+}
+
+/// Uncompressed files get the fewest bits; compressed ones whole bytes,
+/// which zstd compresses better. Both read back the same.
+#[test]
+fn compressed_files_use_whole_byte_widths() {
+    let doc = tokens(300, |i| i % 7 == 0);
+    let tight = write(std::slice::from_ref(&doc));
+    let mut wtr = WriterBuilder::new().compression(Some(3)).build(Vec::new()).unwrap();
+    wtr.add(&doc).unwrap();
+    let bytes = wtr.finish().unwrap();
+    for (bytes, start_bits, length_bits) in [(tight, 9, 1), (bytes, 16, 8)] {
+        let corpus = Corpus::from_bytes(&bytes[..]).unwrap();
+        assert!(corpus.validate().is_empty());
+        let d = corpus.doc(0).unwrap();
+        let spans = d.layer("tok").unwrap().span_columns();
+        assert_eq!((spans.starts().bits(), spans.lengths().unwrap().bits()), (start_bits, length_bits));
+        assert_eq!(d.to_owned().unwrap(), doc);
+    }
 }
