@@ -110,29 +110,26 @@ impl<'a> Strings<'a> {
     }
 }
 
-/// The string dictionary of a corpus, checked as UTF-8 as a whole
-/// ([`Corpus::string_table`]).
-#[derive(Clone, Copy, Debug)]
+/// The string dictionary of a corpus, checked once as a whole
+/// ([`Corpus::string_table`]): a look-up is one bounds-checked load.
+#[derive(Clone, Debug)]
 pub struct StringTable<'a> {
-    text: &'a str,
-    ends: Column<'a>,
+    /// Index 0 is code 0, "none"; string id `k` is at `k + 1`.
+    strs: Vec<Option<&'a str>>,
 }
 
 impl<'a> StringTable<'a> {
     /// The string of a stored code (string id + 1, as labels and string
-    /// attributes store them); `None` for code 0, for a code past the
-    /// dictionary, or for a string whose bounds are not character
-    /// boundaries (a damaged dictionary).
+    /// attributes store them); `None` for code 0 and for a code past the
+    /// dictionary.
     #[inline]
     pub fn get(&self, code: u64) -> Option<&'a str> {
-        let id = usize::try_from(code.checked_sub(1)?).ok()?;
-        let (start, end) = (self.ends.get(id)?, self.ends.get(id.checked_add(1)?)?);
-        self.text.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+        *self.strs.get(usize::try_from(code).ok()?)?
     }
 
     /// Number of strings.
     pub fn len(&self) -> usize {
-        self.ends.len().saturating_sub(1)
+        self.strs.len().saturating_sub(1)
     }
 
     /// Whether the dictionary is empty.
@@ -414,13 +411,16 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         Strings::parse(self.section_bytes(self.strings), self.strings.offset, self.version)
     }
 
-    /// The string dictionary, checked as UTF-8 once, for the fastest scans:
-    /// [`StringTable::get`] then costs two index reads and no UTF-8 check,
-    /// where [`LayerRef::label`] and [`AttrRef::get`] check each string they
-    /// return. Pair it with [`LayerRef::label_code`] and
-    /// [`AttrValues::next_code`].
+    /// The string dictionary, checked once, for the fastest scans:
+    /// [`StringTable::get`] then costs one bounds-checked load and no UTF-8
+    /// check, where [`LayerRef::label`] and [`AttrRef::get`] check each
+    /// string they return. Pair it with the codes of
+    /// [`LayerRef::label_codes_into`], [`AttrRef::codes_into`] and
+    /// [`LayerRef::relations_into`] (or, one at a time,
+    /// [`LayerRef::label_code`] and [`AttrValues::next_code`]).
     ///
-    /// Cost: one pass over the dictionary's bytes.
+    /// Cost: one pass over the dictionary's bytes, and 16 bytes of memory
+    /// per string.
     ///
     /// # Errors
     /// A corruption error when the dictionary is damaged or not UTF-8.
@@ -433,7 +433,23 @@ impl<D: AsRef<[u8]>> Corpus<D> {
                 "the string dictionary is not UTF-8",
             )
         })?;
-        Ok(StringTable { text, ends: strings.ends })
+        let mut ends = Vec::new();
+        strings.ends.unpack_into(&mut ends);
+        let mut strs = Vec::with_capacity(ends.len());
+        strs.push(None);
+        for (id, pair) in ends.windows(2).enumerate() {
+            let (start, end) = (pair.first().copied().unwrap_or(0), pair.get(1).copied().unwrap_or(0));
+            let s = usize::try_from(start).ok().zip(usize::try_from(end).ok()).and_then(|(s, e)| text.get(s..e));
+            let Some(s) = s else {
+                return Err(Error::corrupt(
+                    layout::section_name(layout::SECTION_STRINGS),
+                    strings.base.saturating_add(start),
+                    format!("string {id} spans {start}..{end}: out of bounds or not on character boundaries"),
+                ));
+            };
+            strs.push(Some(s));
+        }
+        Ok(StringTable { strs })
     }
 
     /// Number of distinct strings (labels and string attribute values).
@@ -1736,3 +1752,5 @@ fn find_sorted(col: Column<'_>, target: u64) -> Option<usize> {
     }
     (col.get(lo)? == target).then_some(lo)
 }
+
+mod batch;

@@ -172,11 +172,29 @@ fn check(docs: &[Document], bytes: Vec<u8>) {
     }
     let read: Vec<Document> = corpus.iter().map(|d| d.unwrap().to_owned().unwrap()).collect();
     assert_eq!(read, docs);
-    // The fast paths (string table, codes) agree with the checked ones.
+    // The fast paths (string table, codes, whole columns) agree with the
+    // checked ones.
     let table = corpus.string_table().unwrap();
+    let (mut extents, mut codes, mut rels, mut scratch) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for doc in corpus.iter() {
         let doc = doc.unwrap();
         for layer in doc.layers() {
+            layer.extents_into(&mut extents, &mut scratch).unwrap();
+            let spans: Vec<(u64, u64)> = layer.spans().map(|s| s.unwrap()).map(|s| (s.start, s.end)).collect();
+            assert_eq!(extents, spans);
+            layer.label_codes_into(&mut codes);
+            let labels: Vec<Option<&str>> = codes.iter().map(|&c| table.get(c)).collect();
+            assert_eq!(labels, (0..layer.len()).map(|i| layer.label(i).unwrap()).collect::<Vec<_>>());
+            layer.relations_into(&mut rels, &mut scratch).unwrap();
+            let expected: Vec<_> = layer.relations().map(|r| r.unwrap()).map(|r| (r.from, r.to, r.label)).collect();
+            assert_eq!(rels.iter().map(|&(f, t, l)| (f, t, table.get(l))).collect::<Vec<_>>(), expected);
+            for attr in layer.attrs().filter(|a| a.ty() == AttrType::Str) {
+                attr.codes_into(&mut codes, &mut scratch).unwrap();
+                assert_eq!(codes.len(), layer.len());
+                for (i, &code) in codes.iter().enumerate() {
+                    assert_eq!(table.get(code).map(AttrValueRef::Str), attr.get(i).unwrap());
+                }
+            }
             for i in 0..layer.len() {
                 assert_eq!(table.get(layer.label_code(i).unwrap()), layer.label(i).unwrap());
             }

@@ -151,6 +151,8 @@ fn a_length_that_overflows_is_reported() {
     assert!(err.to_string().contains("18446744073709551614+5"), "{err}");
     assert_eq!(layer.span_columns().get(0), None);
     assert_eq!(layer.span_columns().start(0), Some(u64::MAX - 1));
+    let err = layer.extents_into(&mut Vec::new(), &mut Vec::new()).unwrap_err();
+    assert!(err.to_string().contains("not inside the 26-byte text"), "{err}");
     let found = problems(&bytes);
     assert!(found.iter().any(|p| p.contains("is outside the 26-byte text")), "{found:?}");
 }
@@ -180,6 +182,13 @@ fn damaged_sparse_attributes_are_reported() {
         fix_checksums(&mut bad);
         let found = problems(&bad);
         assert!(found.iter().any(|p| p.contains(why)), "{patch:?}: expected {why:?} in {found:?}");
+        // The whole-column path reports the same damage (a code past the
+        // dictionary is the string table's to find: it gives `None`).
+        if let (Ok(doc), false) = (Corpus::from_bytes(&bad[..]).unwrap().doc(0), why == "past the") {
+            let attr = doc.layer("tok").unwrap().attr("x").unwrap();
+            let err = attr.codes_into(&mut Vec::new(), &mut Vec::new()).unwrap_err();
+            assert!(err.to_string().contains(why), "{patch:?}: {err}");
+        }
     }
 }
 

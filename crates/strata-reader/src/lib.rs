@@ -25,6 +25,36 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # The fastest scans
+//! The per-item accessors ([`LayerRef::span`], [`AttrRef::get`],
+//! [`LayerRef::relation`]) check and decode one value per call. To visit
+//! every word of a corpus, check the string dictionary once
+//! ([`strata_format::Corpus::string_table`]) and decode each column of a
+//! layer at once into buffers kept across documents: on the EWT treebank
+//! this reads every word with its ten CoNLL-U columns at ~28 million words
+//! per second on one core.
+//!
+//! ```no_run
+//! # fn example() -> strata_reader::Result<()> {
+//! // SAFETY: nothing truncates or rewrites the file while it is mapped.
+//! let corpus = unsafe { strata_reader::Corpus::open("ewt.strata")? };
+//! let table = corpus.string_table()?;
+//! let (mut upos, mut heads, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+//! let mut nouns = 0;
+//! for doc in corpus.iter() {
+//!     let doc = doc?;
+//!     let Some(words) = doc.layer("word") else { continue };
+//!     if let Some(attr) = words.attr("upos") {
+//!         attr.codes_into(&mut upos, &mut scratch)?;
+//!         nouns += upos.iter().filter(|&&c| table.get(c) == Some("NOUN")).count();
+//!     }
+//!     // (from, to, label code): from is the head, to the dependent.
+//!     words.relations_into(&mut heads, &mut scratch)?;
+//! }
+//! println!("{nouns} nouns");
+//! # Ok(()) }
+//! ```
+//!
 //! # Changing a mapped file
 //! The map shows the file as it is on disk, not as it was when opened. If
 //! another process truncates the file while it is mapped, reading the lost

@@ -7,7 +7,9 @@
 //! strata-suite gen-conllu --size-mb N -o FILE       CoNLL-U with all ten columns
 //! strata-suite open FILE [--n 200]                  Corpus::open, median and tail
 //! strata-suite access FILE [--picks 5000]           one random document: by index, by id
-//! strata-suite scan FILE [--threads N] [--reps R]   every span of every layer with its attributes
+//! strata-suite scan FILE [--threads N] [--reps R] [--layer L]
+//!                                                   every span of every layer with its attributes;
+//!                                                   with --layer, the spans of that layer only, text included
 //! strata-suite conllu-import FILE [--reps R]        CoNLL-U to documents in memory (strata-conllu)
 //! strata-suite annotate FILE [--reps R]             sentences and tokens of tagged articles
 //! ```
@@ -47,7 +49,7 @@ usage: strata-suite gen-tagged --size-mb N -o FILE [--seed S]
        strata-suite gen-conllu --size-mb N -o FILE [--seed S]
        strata-suite open FILE [--n N]
        strata-suite access FILE [--picks N] [--seed S]
-       strata-suite scan FILE [--threads N] [--reps R]
+       strata-suite scan FILE [--threads N] [--reps R] [--layer L]
        strata-suite conllu-import FILE [--reps R]
        strata-suite annotate FILE [--reps R]";
 
@@ -122,7 +124,12 @@ fn run() -> Result<Json> {
         "gen-conllu" => gen_conllu(&args.out()?, args.opt("size-mb", 10u64)?, args.opt("seed", SEED)?),
         "open" => open(args.file()?, args.opt("n", 200usize)?),
         "access" => access(args.file()?, args.opt("picks", 5000usize)?, args.opt("seed", SEED)?),
-        "scan" => scan(args.file()?, args.opt("threads", 1usize)?, args.opt("reps", 3usize)?),
+        "scan" => scan(
+            args.file()?,
+            args.opt("threads", 1usize)?,
+            args.opt("reps", 3usize)?,
+            Some(args.opt("layer", String::new())?).filter(|l| !l.is_empty()),
+        ),
         "conllu-import" => conllu_import(args.file()?, args.opt("reps", 3usize)?),
         "annotate" => annotate(args.file()?, args.opt("reps", 3usize)?),
         other => Err(format!("unknown command {other:?}\n{USAGE}").into()),
@@ -511,39 +518,53 @@ impl Counts {
     }
 }
 
-fn scan_range(c: &Corpus, from: u64, to: u64) -> Result<Counts> {
-    // The fastest way through: the dictionary checked once, then codes and
-    // columns read in place (no UTF-8 check per string, no binary search
-    // per sparse value).
+/// With `only`, the spans of that layer alone, each with its text (a
+/// word's form), its label, attribute values and relations.
+fn scan_range(c: &Corpus, from: u64, to: u64, only: Option<&str>) -> Result<Counts> {
+    // The fastest way through: the dictionary checked once, then each
+    // column of a layer decoded at once into buffers kept across documents
+    // (strata_format's read/batch.rs), codes looked up in the table.
     let table = c.string_table()?;
     let mut k = Counts::default();
+    let (mut extents, mut codes, mut rels, mut scratch) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in from..to {
         let doc = c.doc(i)?;
         k.docs += 1;
         let text = doc.text()?;
         k.checksum = k.checksum.wrapping_add(text.len() as u64);
+        let words_layer = if doc.layer("word").is_some() { "word" } else { "token" };
         for layer in doc.layers() {
+            if only.is_some_and(|name| name != layer.name()) {
+                continue;
+            }
             let n = layer.len();
             k.spans += n as u64;
-            if matches!(layer.name(), "word" | "token") && (layer.name() == "word" || doc.layer("word").is_none()) {
+            if layer.name() == words_layer {
                 k.words += n as u64;
             }
-            let spans = layer.span_columns();
-            for s in 0..n {
-                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(0));
-                let label = table.get(layer.label_code(s).unwrap_or(0)).map_or(0, str::len) as u64;
+            layer.extents_into(&mut extents, &mut scratch)?;
+            layer.label_codes_into(&mut codes);
+            for (&(start, end), &label) in extents.iter().zip(&codes) {
+                let label = table.get(label).map_or(0, str::len) as u64;
                 k.checksum = k.checksum.wrapping_add((start ^ end) + label);
             }
+            if only.is_some() {
+                for &(start, end) in &extents {
+                    let form = text.get(start as usize..end as usize).ok_or("a span is not on character boundaries")?;
+                    k.checksum = k.checksum.wrapping_add(form.len() as u64);
+                }
+            }
             for attr in layer.attrs() {
-                let mut values = attr.values();
                 if attr.ty() == AttrType::Str {
-                    while let Some(v) = values.next_code() {
-                        let (_, code) = v?;
-                        k.attr_values += 1;
-                        k.checksum = k.checksum.wrapping_add(table.get(code).map_or(0, str::len) as u64);
+                    attr.codes_into(&mut codes, &mut scratch)?;
+                    for &code in &codes {
+                        if let Some(s) = table.get(code) {
+                            k.attr_values += 1;
+                            k.checksum = k.checksum.wrapping_add(s.len() as u64);
+                        }
                     }
                 } else {
-                    for v in values {
+                    for v in attr.values() {
                         if let (_, AttrValueRef::Int(v)) = v? {
                             k.attr_values += 1;
                             k.checksum = k.checksum.wrapping_add(v as u64);
@@ -551,8 +572,8 @@ fn scan_range(c: &Corpus, from: u64, to: u64) -> Result<Counts> {
                     }
                 }
             }
-            for r in 0..layer.relation_count() {
-                let (from, to, label) = layer.relation_code(r)?;
+            layer.relations_into(&mut rels, &mut scratch)?;
+            for &(from, to, label) in &rels {
                 k.relations += 1;
                 k.checksum = k.checksum.wrapping_add((from ^ to) as u64 + table.get(label).map_or(0, str::len) as u64);
             }
@@ -564,21 +585,22 @@ fn scan_range(c: &Corpus, from: u64, to: u64) -> Result<Counts> {
 /// Every document, every span of every layer with its text offsets, label,
 /// attribute values and relations, on `threads` threads (contiguous ranges
 /// of documents), `reps` times after one untimed pass.
-fn scan(path: &str, threads: usize, reps: usize) -> Result<Json> {
+fn scan(path: &str, threads: usize, reps: usize, only: Option<String>) -> Result<Json> {
+    let only = only.as_deref();
     let c = open_corpus(path)?;
     let n = c.len();
     let threads = threads.max(1) as u64;
     let once = || -> Result<Counts> {
         let mut total = Counts::default();
         if threads == 1 {
-            total = scan_range(&c, 0, n)?;
+            total = scan_range(&c, 0, n, only)?;
         } else {
             let parts: Vec<Counts> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
                         let c = &c;
                         s.spawn(move || {
-                            scan_range(c, n * t / threads, n * (t + 1) / threads).map_err(|e| e.to_string())
+                            scan_range(c, n * t / threads, n * (t + 1) / threads, only).map_err(|e| e.to_string())
                         })
                     })
                     .collect();
@@ -604,6 +626,7 @@ fn scan(path: &str, threads: usize, reps: usize) -> Result<Json> {
         "file": path,
         "file_bytes": fs::metadata(path)?.len(),
         "threads": threads,
+        "layer": only,
         "docs": counts.docs,
         "spans": counts.spans,
         "words": counts.words,
