@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod columnar;
 mod error;
 pub mod layout;
 mod model;

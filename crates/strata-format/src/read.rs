@@ -154,6 +154,9 @@ pub struct Corpus<D> {
     blocks: Option<SectionInfo>,
     id_index: SectionInfo,
     strings: SectionInfo,
+    /// The dictionary of a compressed file (version 3), decompressed at
+    /// open; `None` when it is stored plain and read in place.
+    strings_unpacked: Option<Vec<u8>>,
     doc_count: u64,
     footer: Footer,
     /// The last block `doc` decompressed (block number, raw offset, bytes):
@@ -248,7 +251,10 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             if sections.iter().any(|s| s.kind == info.kind) {
                 return Err(Error::corrupt(FILE, at, format!("two {} sections", info.name())));
             }
-            let allowed = if info.kind == layout::SECTION_DOCS { layout::SECTION_FLAG_ZSTD } else { 0 };
+            let allowed = match (info.kind, version) {
+                (layout::SECTION_DOCS, _) | (layout::SECTION_STRINGS, Version::V3) => layout::SECTION_FLAG_ZSTD,
+                _ => 0,
+            };
             if info.flags & !allowed != 0 || e.reserved.get() != 0 {
                 return Err(Error::corrupt(FILE, at, format!("unknown flags in the {} section entry", info.name())));
             }
@@ -316,6 +322,11 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         }
         let schema_bytes = bytes.get(schema_info.range()).unwrap_or(&[]);
         let schema = Schema::decode(schema_bytes, schema_info.offset)?;
+        let strings_unpacked = if strings.flags & layout::SECTION_FLAG_ZSTD != 0 {
+            Some(unpack_section(bytes.get(strings.range()).unwrap_or(&[]), strings)?)
+        } else {
+            None
+        };
 
         let corpus = Corpus {
             data,
@@ -327,6 +338,7 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             blocks,
             id_index,
             strings,
+            strings_unpacked,
             doc_count,
             footer,
             last_block: Mutex::new(None),
@@ -408,7 +420,8 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     pub(crate) fn strings(&self) -> Result<Strings<'_>> {
-        Strings::parse(self.section_bytes(self.strings), self.strings.offset, self.version)
+        let bytes = self.strings_unpacked.as_deref().unwrap_or_else(|| self.section_bytes(self.strings));
+        Strings::parse(bytes, self.strings.offset, self.version)
     }
 
     /// The string dictionary, checked once, for the fastest scans:
@@ -521,14 +534,28 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             .get()
             .checked_sub(this.raw_offset.get())
             .ok_or_else(|| Error::corrupt(name, abs, format!("block {k} has a negative size")))?;
+        // From version 3 on a block holds the streams of its records
+        // (spec/FORMAT.md, "Columnar blocks"): a little more than the
+        // records, by at most `max_overhead`.
+        let columnar = self.version == Version::V3;
+        let limit =
+            if columnar { expected.saturating_add(crate::columnar::max_overhead(&self.schema)) } else { expected };
         let mut out =
-            Vec::with_capacity(usize::try_from(expected.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0));
+            Vec::with_capacity(usize::try_from(limit.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0));
         let decoder = zstd::stream::read::Decoder::with_buffer(frame)
             .map_err(|e| Error::corrupt(name, abs, format!("block {k}: {e}")))?;
         decoder
-            .take(expected.saturating_add(1))
+            .take(limit.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(|e| Error::corrupt(name, abs, format!("block {k} does not decompress: {e}")))?;
+        if columnar {
+            if out.len() as u64 > limit {
+                return Err(Error::corrupt(name, abs, format!("block {k} decompresses to more than {limit} bytes")));
+            }
+            let records = crate::columnar::join(&out, &self.schema, expected, abs)
+                .map_err(|e| Error::corrupt(name, abs, format!("block {k}: {e}")))?;
+            return Ok((this.raw_offset.get(), records));
+        }
         if out.len() as u64 != expected {
             return Err(Error::corrupt(
                 name,
@@ -680,6 +707,26 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
         let left = usize::try_from(self.corpus.len().saturating_sub(self.next)).unwrap_or(usize::MAX);
         (left, Some(left))
     }
+}
+
+/// The content of a section stored compressed: an 8-byte size, then one
+/// zstd frame that decompresses to exactly that many bytes. Memory grows
+/// only as real output appears.
+fn unpack_section(stored: &[u8], info: SectionInfo) -> Result<Vec<u8>> {
+    let name = info.name();
+    let (size, frame) = stored.split_at_checked(8).ok_or_else(|| Error::truncated(name, info.offset, 8))?;
+    let size = u64::from_le_bytes(size.try_into().unwrap_or_default());
+    let at = info.offset.saturating_add(8);
+    let mut out = Vec::with_capacity(usize::try_from(size.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0));
+    zstd::stream::read::Decoder::with_buffer(frame)
+        .map_err(|e| Error::corrupt(name, at, e.to_string()))?
+        .take(size.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| Error::corrupt(name, at, format!("does not decompress: {e}")))?;
+    if out.len() as u64 != size {
+        return Err(Error::corrupt(name, at, format!("decompresses to {} bytes, not {size}", out.len())));
+    }
+    Ok(out)
 }
 
 /// Where a packed column sits in a record.
