@@ -375,6 +375,14 @@ class Suite:
                 j = self.rs("scan", i[key], "--reps", self.a.reps)
                 self.rec("scan", name, label, seconds=j["seconds"], words=j["words"], spans=j["spans"],
                          attr_values=j["attr_values"], maxrss=j["maxrss_bytes"])
+            # Every word (the `word` layer) with its form and all its
+            # columns, the issue's "iterating every word with its
+            # attributes", on one and two threads.
+            for t in (1, 2):
+                j = self.rs("scan", i["strata"], "--reps", self.a.reps, "--layer", "word", "--threads", t)
+                self.rec("scan", name, f"strata scan, words only, {t} thread{'s' if t > 1 else ''}",
+                         seconds=j["seconds"], words=j["words"], spans=j["spans"], attr_values=j["attr_values"],
+                         maxrss=j["maxrss_bytes"], jobs=t)
         if not self.peers:
             return
         for name in self.peer_conllu_inputs():
