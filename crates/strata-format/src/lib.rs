@@ -57,7 +57,7 @@ pub use crate::model::{AttrType, AttrValue, Date, Document, FieldType, Layer, Re
 pub use crate::problem::Problem;
 pub use crate::read::{
     AttrRef, AttrValueRef, AttrValues, Corpus, Doc, Docs, LayerRef, MetaIter, RelationRef, SectionInfo, SpanColumns,
-    SpanRef, StrList, StringTable, ValueRef,
+    SpanRef, StoredSizes, StrList, StringTable, ValueRef,
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;

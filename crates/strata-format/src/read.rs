@@ -1801,3 +1801,4 @@ fn find_sorted(col: Column<'_>, target: u64) -> Option<usize> {
 }
 
 mod batch;
+pub use batch::StoredSizes;

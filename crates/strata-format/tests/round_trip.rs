@@ -212,6 +212,21 @@ fn check(docs: &[Document], bytes: Vec<u8>) {
             }
         }
     }
+    // The stored sizes of the columns and the texts fit in the records.
+    let mut stored = 0u64;
+    for doc in corpus.iter() {
+        let doc = doc.unwrap();
+        stored += doc.text().unwrap().len() as u64;
+        for layer in doc.layers() {
+            let s = layer.stored_sizes();
+            assert!(s.spans >= 2 && s.labels >= 1);
+            assert_eq!(s.attrs.len(), layer.attrs().count());
+            stored += s.spans + s.labels + s.fragments + s.relations + s.attrs.iter().map(|a| a.1).sum::<u64>();
+        }
+    }
+    if !corpus.is_compressed() {
+        assert!(stored <= corpus.sections().iter().find(|s| s.name() == "docs").unwrap().len);
+    }
     assert!(corpus.by_id("no such id").unwrap().is_none());
     let text_bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     assert_eq!(corpus.schema().text_bytes, text_bytes);

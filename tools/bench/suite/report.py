@@ -141,6 +141,35 @@ def size_table(r):
     return table(header, rows, ["l"] + ["r"] * (len(names) + 1) + ["l"])
 
 
+def breakdown_table(r):
+    """Bytes per word of each part of an uncompressed strata file."""
+    names = [n for n in r.peer_inputs() if r.get("breakdown", n, "strata")]
+    if not names:
+        return "(no breakdown in this run)"
+    recs = [r.get("breakdown", n, "strata") for n in names]
+    parts = [("text", lambda j: j["text"])]
+    layers = []
+    for j in recs:
+        for layer in j["layers"]:
+            if layer not in layers:
+                layers.append(layer)
+    for layer in layers:
+        parts.append((f"layer `{layer}`", lambda j, l=layer: sum(j["layers"].get(l, {}).values())))
+        cols = []
+        for j in recs:
+            for col, v in j["layers"].get(layer, {}).items():
+                if v and col not in cols:
+                    cols.append(col)
+        for col in cols:
+            parts.append((f"&nbsp;&nbsp;{col}", lambda j, l=layer, c=col: j["layers"].get(l, {}).get(c, 0)))
+    parts += [("ids, counts, varints of the records", lambda j: j["records_other"]),
+              ("document index", lambda j: j["doc_index"]), ("id index", lambda j: j["id_index"]),
+              ("string dictionary", lambda j: j["strings"]), ("schema", lambda j: j["schema"]),
+              ("**whole file**", lambda j: j["file_bytes"])]
+    rows = [[part] + [f"{get(j) / j['words']:.2f}" for j in recs] for part, get in parts]
+    return table(["part"] + [f"bytes/word, {label(n, r.inputs)}" for n in names], rows, ["l"] + ["r"] * len(names))
+
+
 def mbps(rec, name, r):
     return r.inputs[name]["bytes"] / rec["median"] / MB if rec and rec.get("median") else None
 
@@ -442,6 +471,7 @@ def make(results_path, root, python=None):
         "headline": headline_md(r),
         "sizes": ", ".join(f"{s} MB" for s in res["options"]["sizes"]),
         "table_size": size_table(r),
+        "table_breakdown": breakdown_table(r),
         "table_convert_conllu": convert_table(r, "conllu"),
         "table_convert_tagged": convert_table(r, "tagged"),
         "table_annotate": annotate_table(r),

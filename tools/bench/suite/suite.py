@@ -258,6 +258,8 @@ class Suite:
                 self.rec("compress", name, tool, seconds=w, bytes_in=i["bytes"], maxrss=r)
                 os.unlink(out)
             sizes["strata"] = os.path.getsize(i["strata"])
+            j = self.rs("breakdown", i["strata"])
+            self.rec("breakdown", name, "strata", **{k: v for k, v in j.items() if k != "maxrss_bytes"})
             for level in (3, 19):
                 out = self.path(f"{name}.z{level}.strata")
                 w, r = self.time_cmd([self.strata, "convert", i["path"], "-o", out, "-q", "--compress", str(level)], 1)
@@ -437,9 +439,11 @@ class Suite:
             out += [("floor", n, "cat > /dev/null"), ("floor", n, "wc -l"), ("convert", n, "strata convert"),
                     ("convert", n, "strata export"), ("open", n, "strata Corpus::open"), ("access", n, "strata doc(i), whole")]
         for n in self.conllu_inputs():
-            out += [("scan", n, "strata scan"), ("convert", n, "strata-conllu import (in process)")]
+            out += [("scan", n, "strata scan"), ("scan", n, "strata scan, words only, 2 threads"),
+                    ("convert", n, "strata-conllu import (in process)")]
         for n in self.peer_conllu_inputs():
-            out += [("size", n, "CoNLL-U zstd -19"), ("size", n, "CoNLL-U gzip -6"), ("size", n, "strata")]
+            out += [("size", n, "CoNLL-U zstd -19"), ("size", n, "CoNLL-U gzip -6"), ("size", n, "strata"),
+                    ("breakdown", n, "strata")]
             if self.peers:
                 out += [("size", n, "spaCy DocBin"), ("size", n, "Parquet zstd"), ("convert", n, "conllu (Python) parse")]
         out += [("cores", None, "strata convert -j 2")]
@@ -452,7 +456,7 @@ class Suite:
         missing = []
         for w, n, t in self.expected():
             rs = self.recs(w, n, t)
-            if not rs or not all((r.get("median") or r.get("bytes") or 0) > 0 for r in rs):
+            if not rs or not all((r.get("median") or r.get("bytes") or r.get("file_bytes") or 0) > 0 for r in rs):
                 missing.append(f"{w}/{n}/{t}")
         bad = [f"{r['input']}" for r in self.recs("convert", tool="strata export") if not r.get("identical")]
         return missing, bad

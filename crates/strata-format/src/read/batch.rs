@@ -9,9 +9,31 @@
 //! output buffer and a `scratch` buffer, both cleared and refilled, so that
 //! a scan that keeps them allocates nothing per document.
 
-use super::{relation_ends, AttrAt, AttrRef, LayerRef};
+use super::{relation_ends, AttrAt, AttrRef, ColumnAt, LayerRef};
+use crate::bytes::packed_bytes;
 use crate::error::Result;
 use crate::layout::Version;
+
+/// The bytes a layer's columns take in one record ([`LayerRef::stored_sizes`]):
+/// each column's width byte and values. Counts, varints and flag bytes are
+/// left out, so the parts add up to a little less than the layer block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredSizes<'d> {
+    /// Span starts and lengths.
+    pub spans: u64,
+    /// Span labels.
+    pub labels: u64,
+    /// The fragment table.
+    pub fragments: u64,
+    /// Relation ends and labels.
+    pub relations: u64,
+    /// Each attribute's columns (and int presence bitmap), by name.
+    pub attrs: Vec<(&'d str, u64)>,
+}
+
+fn column_bytes(c: ColumnAt) -> u64 {
+    packed_bytes(c.len as u64, c.bits).unwrap_or(u64::MAX).saturating_add(1)
+}
 
 impl<'d> LayerRef<'d> {
     /// Every span's `(start, end)` byte offsets, in span order, into `out`
@@ -91,6 +113,36 @@ impl<'d> LayerRef<'d> {
             rel.2 = label;
         }
         Ok(())
+    }
+}
+
+impl<'d> LayerRef<'d> {
+    /// What each part of this layer takes in the record: for reports of
+    /// bytes per layer and column.
+    pub fn stored_sizes(&self) -> StoredSizes<'d> {
+        let at = self.at;
+        let three = |c: Option<(ColumnAt, ColumnAt, ColumnAt)>| {
+            c.map_or(0, |(a, b, c)| column_bytes(a).saturating_add(column_bytes(b)).saturating_add(column_bytes(c)))
+        };
+        let attrs = self
+            .attrs()
+            .map(|attr| {
+                let bytes = match attr.at {
+                    AttrAt::Str { index, codes } => index.map_or(0, column_bytes).saturating_add(column_bytes(*codes)),
+                    AttrAt::Int { present, values, .. } => {
+                        present.as_ref().map_or(0, |p| p.len() as u64).saturating_add(column_bytes(*values))
+                    }
+                };
+                (attr.name(), bytes)
+            })
+            .collect();
+        StoredSizes {
+            spans: column_bytes(at.starts).saturating_add(column_bytes(at.stops)),
+            labels: column_bytes(at.labels),
+            fragments: three(at.fragments),
+            relations: three(at.relations),
+            attrs,
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! strata-suite gen-conllu --size-mb N -o FILE       CoNLL-U with all ten columns
 //! strata-suite open FILE [--n 200]                  Corpus::open, median and tail
 //! strata-suite access FILE [--picks 5000]           one random document: by index, by id
+//! strata-suite breakdown FILE                       bytes of the file by part: text, each layer's columns, indexes
 //! strata-suite scan FILE [--threads N] [--reps R] [--layer L]
 //!                                                   every span of every layer with its attributes;
 //!                                                   with --layer, the spans of that layer only, text included
@@ -49,6 +50,7 @@ usage: strata-suite gen-tagged --size-mb N -o FILE [--seed S]
        strata-suite gen-conllu --size-mb N -o FILE [--seed S]
        strata-suite open FILE [--n N]
        strata-suite access FILE [--picks N] [--seed S]
+       strata-suite breakdown FILE
        strata-suite scan FILE [--threads N] [--reps R] [--layer L]
        strata-suite conllu-import FILE [--reps R]
        strata-suite annotate FILE [--reps R]";
@@ -124,6 +126,7 @@ fn run() -> Result<Json> {
         "gen-conllu" => gen_conllu(&args.out()?, args.opt("size-mb", 10u64)?, args.opt("seed", SEED)?),
         "open" => open(args.file()?, args.opt("n", 200usize)?),
         "access" => access(args.file()?, args.opt("picks", 5000usize)?, args.opt("seed", SEED)?),
+        "breakdown" => breakdown(args.file()?),
         "scan" => scan(
             args.file()?,
             args.opt("threads", 1usize)?,
@@ -493,6 +496,55 @@ fn access(path: &str, picks: usize, seed: u64) -> Result<Json> {
         "by_index": summary(by_index),
         "by_id": summary(by_id),
         "checksum": check,
+    }))
+}
+
+/// Where the bytes of a file go: the text, each layer's columns (spans,
+/// labels, fragments, relations, each attribute), the rest of the records
+/// (ids, counts, varints), and the indexes, dictionary and schema; with the
+/// words (spans of `word`, else `token`) to divide by.
+fn breakdown(path: &str) -> Result<Json> {
+    let c = open_corpus(path)?;
+    let mut text = 0u64;
+    let mut words = 0u64;
+    let mut layers: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>> = Default::default();
+    for doc in c.iter() {
+        let doc = doc?;
+        text += doc.text()?.len() as u64;
+        let words_layer = if doc.layer("word").is_some() { "word" } else { "token" };
+        for layer in doc.layers() {
+            if layer.name() == words_layer {
+                words += layer.len() as u64;
+            }
+            let sizes = layer.stored_sizes();
+            let parts = layers.entry(layer.name().to_string()).or_default();
+            for (part, bytes) in [
+                ("spans", sizes.spans),
+                ("labels", sizes.labels),
+                ("fragments", sizes.fragments),
+                ("relations", sizes.relations),
+            ] {
+                *parts.entry(part.to_string()).or_default() += bytes;
+            }
+            for (name, bytes) in sizes.attrs {
+                *parts.entry(format!("attr {name}")).or_default() += bytes;
+            }
+        }
+    }
+    let section = |name: &str| c.sections().iter().find(|s| s.name() == name).map_or(0, |s| s.len);
+    let columns: u64 = layers.values().flat_map(|p| p.values()).sum();
+    Ok(json!({
+        "file": path,
+        "file_bytes": fs::metadata(path)?.len(),
+        "compressed": c.is_compressed(),
+        "words": words,
+        "text": text,
+        "layers": layers,
+        "records_other": section("docs").saturating_sub(text + columns),
+        "doc_index": section("doc_index") + section("blocks"),
+        "id_index": section("id_index"),
+        "strings": section("strings"),
+        "schema": section("schema"),
     }))
 }
 
