@@ -1,5 +1,5 @@
 //! brat standoff annotations (`spec/BRAT.md`): a `.txt` and its `.ann` into
-//! a strata [`Document`], and the document back into the `.ann`, byte for
+//! a strata [`Document`](strata_format::Document), and the document back into the `.ann`, byte for
 //! byte.
 //!
 //! brat counts offsets in Unicode code points; strata spans count UTF-8
@@ -8,7 +8,7 @@
 //! writing `doc.text`.
 //!
 //! # Overview of types
-//! - [`parse`] reads one `.txt` + `.ann` pair into a [`Document`] with the
+//! - [`parse`] reads one `.txt` + `.ann` pair into a [`Document`](strata_format::Document) with the
 //!   layers named by [`LAYER`], [`EVENT_LAYER`] and the other `*_LAYER`
 //!   constants, or says where the `.ann` is bad, as a [`Problem`].
 //! - [`write_ann`] and [`write_ann_with`] rebuild the `.ann`; a document that

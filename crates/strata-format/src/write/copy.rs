@@ -46,7 +46,7 @@ impl<W: Write> Writer<W> {
     /// can differ from the order `add` meets them in.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidDocument`] as for [`Writer::add`] (a duplicate
+    /// [`ErrorKind::InvalidDocument`](crate::ErrorKind::InvalidDocument) as for [`Writer::add`] (a duplicate
     /// id, a type that disagrees with the schema); nothing is written and
     /// the writer goes on. A corruption error when the source document is
     /// damaged: when found before anything is written the writer goes on,
