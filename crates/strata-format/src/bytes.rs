@@ -193,12 +193,17 @@ impl<'a> Column<'a> {
         match (bits, complete) {
             (0, _) => out.resize(self.len, 0),
             (8, true) => out.extend(self.data.iter().take(self.len).map(|&b| u64::from(b))),
-            (16 | 32 | 64, true) => out.extend(self.data.chunks_exact(whole).take(self.len).map(|c| {
-                let mut w = [0u8; 8];
-                if let Some(dst) = w.get_mut(..c.len()) {
-                    dst.copy_from_slice(c);
-                }
-                u64::from_le_bytes(w)
+            (16, true) => out.extend(self.data.chunks_exact(2).take(self.len).map(|c| {
+                let c: [u8; 2] = c.try_into().unwrap_or_default();
+                u64::from(u16::from_le_bytes(c))
+            })),
+            (32, true) => out.extend(self.data.chunks_exact(4).take(self.len).map(|c| {
+                let c: [u8; 4] = c.try_into().unwrap_or_default();
+                u64::from(u32::from_le_bytes(c))
+            })),
+            (64, true) => out.extend(self.data.chunks_exact(8).take(self.len).map(|c| {
+                let c: [u8; 8] = c.try_into().unwrap_or_default();
+                u64::from_le_bytes(c)
             })),
             (1..=16, _) => {
                 // Eight values fill `bits` whole bytes: unpack those groups

@@ -74,10 +74,9 @@ trait Route {
 /// Splits a block's records (version 3) into streams: the bytes that
 /// [`join`] turns back into the same records.
 pub(crate) fn split(records: &[u8], schema: &Schema) -> Result<Vec<u8>> {
-    let mut s = Splitter { src: records, pos: 0, streams: BTreeMap::new() };
+    let mut s = Splitter { src: records, pos: 0, structure: Vec::new(), text: Vec::new(), streams: BTreeMap::new() };
     walk(&mut s, schema)?;
-    let mut structure = s.streams.remove(&Class::Structure).unwrap_or_default();
-    let text = s.streams.remove(&Class::Text).unwrap_or_default();
+    let (mut structure, text) = (s.structure, s.text);
     let mut out = Vec::with_capacity(records.len().saturating_add(64));
     put_varint(&mut out, s.streams.len() as u64);
     for (class, bytes) in &s.streams {
@@ -112,9 +111,8 @@ pub(crate) fn join(block: &[u8], schema: &Schema, expected: u64, base: u64) -> R
         heads.push((col(layer, slot), len));
     }
     let (structure, text) = (r.varint()?, r.varint()?);
+    let (structure, text) = ((r.take(structure)?, 0usize), (r.take(text)?, 0usize));
     let mut streams = BTreeMap::new();
-    streams.insert(Class::Structure, (r.take(structure)?, 0usize));
-    streams.insert(Class::Text, (r.take(text)?, 0usize));
     for (class, len) in heads {
         streams.insert(class, (r.take(len)?, 0usize));
     }
@@ -122,10 +120,11 @@ pub(crate) fn join(block: &[u8], schema: &Schema, expected: u64, base: u64) -> R
         return Err(r.corrupt("bytes after the last stream of a columnar block"));
     }
     let expected = usize::try_from(expected).map_err(|_| r.corrupt("block size exceeds the address space"))?;
-    let mut j =
-        Joiner { streams, out: Vec::with_capacity(expected.min(block.len().saturating_mul(2))), expected, base };
+    let out = Vec::with_capacity(expected.min(block.len().saturating_mul(2)));
+    let mut j = Joiner { structure, text, streams, out, expected, base };
     walk(&mut j, schema)?;
-    if j.out.len() != expected || j.streams.values().any(|(bytes, pos)| *pos != bytes.len()) {
+    let used_up = |(bytes, pos): &(&[u8], usize)| *pos == bytes.len();
+    if j.out.len() != expected || !used_up(&j.structure) || !used_up(&j.text) || !j.streams.values().all(used_up) {
         return Err(Error::corrupt(SECTION, base, "a columnar block's streams do not make its records exactly"));
     }
     Ok(j.out)
@@ -144,6 +143,10 @@ pub(crate) fn max_overhead(schema: &Schema) -> u64 {
 struct Splitter<'a> {
     src: &'a [u8],
     pos: usize,
+    // Structure and text apart from the map: they are taken a few bytes
+    // at a time, far more often than any column.
+    structure: Vec<u8>,
+    text: Vec<u8>,
     streams: BTreeMap<Class, Vec<u8>>,
 }
 
@@ -154,14 +157,18 @@ impl Route for Splitter<'_> {
             .and_then(|n| self.src.get(self.pos..self.pos.checked_add(n)?))
             .ok_or_else(|| Error::truncated(SECTION, self.pos as u64, n))?;
         self.pos = self.pos.saturating_add(bytes.len());
-        let dest = self.streams.entry(c).or_default();
+        let dest = self.dest(c);
         let at = dest.len();
         dest.extend_from_slice(bytes);
         Ok(at..dest.len())
     }
 
     fn dest(&mut self, c: Class) -> &mut Vec<u8> {
-        self.streams.entry(c).or_default()
+        match c {
+            Class::Structure => &mut self.structure,
+            Class::Text => &mut self.text,
+            Class::Column { .. } => self.streams.entry(c).or_default(),
+        }
     }
 
     fn done(&self) -> bool {
@@ -174,6 +181,8 @@ impl Route for Splitter<'_> {
 }
 
 struct Joiner<'a> {
+    structure: (&'a [u8], usize),
+    text: (&'a [u8], usize),
     streams: BTreeMap<Class, (&'a [u8], usize)>,
     out: Vec<u8>,
     expected: usize,
@@ -183,10 +192,14 @@ struct Joiner<'a> {
 impl Route for Joiner<'_> {
     fn take(&mut self, c: Class, n: u64) -> Result<Range<usize>> {
         let base = self.base;
-        let (bytes, pos) = self
-            .streams
-            .get_mut(&c)
-            .ok_or_else(|| Error::corrupt(SECTION, base, format!("a columnar block has no stream for {c:?}")))?;
+        let (bytes, pos) = match c {
+            Class::Structure => &mut self.structure,
+            Class::Text => &mut self.text,
+            Class::Column { .. } => self
+                .streams
+                .get_mut(&c)
+                .ok_or_else(|| Error::corrupt(SECTION, base, format!("a columnar block has no stream for {c:?}")))?,
+        };
         let got = usize::try_from(n)
             .ok()
             .and_then(|n| bytes.get(*pos..pos.checked_add(n)?))
@@ -433,7 +446,8 @@ mod tests {
     #[test]
     fn token_starts_become_gaps_of_one() {
         let (records, schema) = records();
-        let mut s = Splitter { src: &records, pos: 0, streams: BTreeMap::new() };
+        let mut s =
+            Splitter { src: &records, pos: 0, structure: Vec::new(), text: Vec::new(), streams: BTreeMap::new() };
         walk(&mut s, &schema).unwrap();
         let layer = schema.layer_index("token").unwrap() as u64;
         let starts = &s.streams[&col(layer, slot::STARTS)];
