@@ -41,7 +41,7 @@ mod read;
 mod rules;
 mod write;
 
-pub use crate::read::{Parsed, Reader, Rejected};
+pub use crate::read::{Parsed, Reader, Rejected, Report};
 pub use crate::write::{write_document, WriteError};
 
 /// Layer names (spec/CONLLU.md section 3).
