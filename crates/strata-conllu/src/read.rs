@@ -479,10 +479,17 @@ fn column(line: &str, at: usize) -> u64 {
 /// A decimal number without a leading zero (but `0` itself).
 fn number(s: &str) -> Option<u32> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
+    if b.is_empty() || b.len() > 9 || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    s.parse().ok()
+    let mut n = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
 }
 
 /// Checks a block (comment lines, then word lines) and records its word
@@ -555,7 +562,9 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         let mut extra = (le, le);
         let mut n = 0;
         let mut from = ls;
-        for tab in memchr::memchr_iter(b'\t', &bytes[ls..le]) {
+        // Fields are a few bytes long: a plain loop beats a vector search.
+        let tabs = bytes[ls..le].iter().enumerate().filter(|&(_, &c)| c == b'\t');
+        for (tab, _) in tabs {
             let tab = ls + tab;
             if n < 10 {
                 fields[n] = (from, tab);
@@ -601,7 +610,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         }
         let f = |k: usize| &text[fields[k].0..fields[k].1];
         let id = f(0);
-        let kind = if let Some(dash) = id.find('-') {
+        let kind = if let Some(dash) = id.bytes().position(|c| c == b'-') {
             let (Some(a), Some(b)) = (number(&id[..dash]), number(&id[dash + 1..])) else {
                 return Err(err(0, format!("expected a multiword-token range such as 1-2, found {id:?}")));
             };
@@ -617,7 +626,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             range_end = b;
             range_line = i;
             Kind::Range(b)
-        } else if let Some(dot) = id.find('.') {
+        } else if let Some(dot) = id.bytes().position(|c| c == b'.') {
             let (Some(major), Some(minor)) = (number(&id[..dot]), number(&id[dot + 1..])) else {
                 return Err(err(0, format!("expected an empty-node id such as 1.1, found {id:?}")));
             };

@@ -8,7 +8,7 @@
 //! strata-suite open FILE [--n 200]                  Corpus::open, median and tail
 //! strata-suite access FILE [--picks 5000]           one random document: by index, by id
 //! strata-suite scan FILE [--threads N] [--reps R]   every span of every layer with its attributes
-//! strata-suite conllu-import FILE [--reps R]        CoNLL-U to documents in memory (strata-conllu)
+//! strata-suite conllu-import FILE [--reps R]        CoNLL-U to documents, built, and into strata, in memory
 //! strata-suite annotate FILE [--reps R]             sentences and tokens of tagged articles
 //! ```
 //!
@@ -613,12 +613,16 @@ fn scan(path: &str, threads: usize, reps: usize) -> Result<Json> {
     }))
 }
 
-/// CoNLL-U text to strata documents in memory, `reps` times.
+/// CoNLL-U text to strata in memory, `reps` times each way: owned
+/// documents (`Reader` as an iterator), documents built column by column
+/// (`Reader::next_built`), and built documents encoded into a strata file
+/// in a `Vec` (`Writer::add_built`), the work of `strata convert -j1`
+/// without the file system.
 fn conllu_import(path: &str, reps: usize) -> Result<Json> {
     let input = fs::read(path)?;
     let stem = Path::new(path).file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
-    let mut times = Vec::with_capacity(reps);
     let (mut docs, mut words, mut rejected) = (0u64, 0u64, 0u64);
+    let mut times = Vec::with_capacity(reps);
     for _ in 0..reps.max(1) {
         let t = Instant::now();
         let (mut d, mut w, mut r) = (0u64, 0u64, 0u64);
@@ -636,6 +640,29 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
         times.push(t.elapsed());
         (docs, words, rejected) = (d, w, r);
     }
+    let mut built_times = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
+        let t = Instant::now();
+        let mut reader = strata_conllu::Reader::new(&input[..], &stem);
+        while let Some(item) = reader.next_built() {
+            black_box((item.is_ok(), reader.builder().text().len()));
+        }
+        built_times.push(t.elapsed());
+    }
+    let mut write_times = Vec::with_capacity(reps);
+    let mut out_bytes = 0;
+    for _ in 0..reps.max(1) {
+        let t = Instant::now();
+        let mut reader = strata_conllu::Reader::new(&input[..], &stem);
+        let mut wtr = strata_format::WriterBuilder::new().build(Vec::new())?;
+        while let Some(item) = reader.next_built() {
+            if item.is_ok() {
+                wtr.add_built(reader.builder())?;
+            }
+        }
+        out_bytes = black_box(wtr.finish()?).len();
+        write_times.push(t.elapsed());
+    }
     Ok(json!({
         "file": path,
         "bytes": input.len(),
@@ -643,6 +670,9 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
         "words": words,
         "rejected": rejected,
         "seconds": secs(&times),
+        "built_seconds": secs(&built_times),
+        "built_and_written_seconds": secs(&write_times),
+        "strata_bytes": out_bytes,
     }))
 }
 
