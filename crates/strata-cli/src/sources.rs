@@ -36,17 +36,17 @@ pub enum Doc {
 /// Built documents go back to their reader once written, so that their
 /// memory serves the next ones.
 #[derive(Clone, Default)]
-pub struct Recycle(Arc<Mutex<Vec<Box<BuiltDoc>>>>);
+pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
 
 impl Recycle {
     /// The most documents kept: more than a batch in flight.
     const KEEP: usize = 256;
 
     fn take(&self) -> Box<BuiltDoc> {
-        self.0.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default()
+        Box::new(self.0.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default())
     }
 
-    pub fn give(&self, doc: Box<BuiltDoc>) {
+    pub fn give(&self, doc: BuiltDoc) {
         if let Ok(mut v) = self.0.lock() {
             if v.len() < Self::KEEP {
                 v.push(doc);

@@ -193,6 +193,8 @@ struct Scratch {
     /// Per integer word: its head (id - 1), `u32::MAX` for none.
     heads: Vec<u32>,
     marks: Vec<u8>,
+    /// The tabs of a word line.
+    tabs: Vec<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -271,7 +273,7 @@ impl<R: BufRead> Reader<R> {
         self.block_problem = None;
         loop {
             let start = self.buf.len();
-            let n = self.rdr.read_until(b'\n', &mut self.buf)?;
+            let n = read_line(&mut self.rdr, &mut self.buf)?;
             if n == 0 {
                 if start == 0 {
                     return Ok(false);
@@ -445,6 +447,29 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+/// `BufRead::read_until(b'\n')`, with a vector search for the line feed
+/// (the standard one searches a word at a time, slower on long lines).
+fn read_line<R: BufRead>(rdr: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        let available = match rdr.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (available.is_empty(), available.len()),
+        };
+        buf.extend_from_slice(&available[..used]);
+        rdr.consume(used);
+        n += used;
+        if done {
+            return Ok(n);
+        }
+    }
+}
+
 /// The value of `# newdoc id = X` lines, and whether the line is `# newdoc`.
 fn newdoc_line(line: &[u8]) -> Option<Option<&[u8]>> {
     if line == b"# newdoc" {
@@ -469,6 +494,32 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
         }
     }
     None
+}
+
+/// Appends the offsets of the tabs of `line` to `out`, found a word at a
+/// time: fields are a few bytes long, too short for a vector search to pay
+/// off per field.
+fn find_tabs(line: &[u8], out: &mut Vec<usize>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut chunks = line.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
+        // The high bit of each byte that is zero in `x`, exactly.
+        let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while mask != 0 {
+            out.push(at + mask.trailing_zeros() as usize / 8);
+            mask &= mask - 1;
+        }
+        at += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if c == b'\t' {
+            out.push(at + i);
+        }
+    }
 }
 
 /// 1-based character column of byte `at` of `line`.
@@ -562,9 +613,9 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         let mut extra = (le, le);
         let mut n = 0;
         let mut from = ls;
-        // Fields are a few bytes long: a plain loop beats a vector search.
-        let tabs = bytes[ls..le].iter().enumerate().filter(|&(_, &c)| c == b'\t');
-        for (tab, _) in tabs {
+        sc.tabs.clear();
+        find_tabs(&bytes[ls..le], &mut sc.tabs);
+        for &tab in &sc.tabs {
             let tab = ls + tab;
             if n < 10 {
                 fields[n] = (from, tab);

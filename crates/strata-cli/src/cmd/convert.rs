@@ -228,7 +228,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             Ok(Doc::Owned(doc)) => sink.add(&doc)?,
             Ok(Doc::Built(doc)) => {
                 let added = sink.add_built(&doc)?;
-                recycle.give(doc);
+                recycle.give(*doc);
                 added
             }
             Err(why) => Some(why),

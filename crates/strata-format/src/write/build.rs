@@ -22,8 +22,6 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::FxHashMap;
-
 use super::{declare_layer, put_extents, put_int_attr, put_relations, put_str_attr, Writer};
 use crate::bytes::{put_bytes, put_column, put_varint};
 use crate::error::{Error, Result};
@@ -150,39 +148,136 @@ impl LayerCols {
 }
 
 /// An append-only string interner: codes are dense from 0.
+///
+/// An open-addressing table of (hash, code + 1) pairs, at most half full,
+/// over the strings in one arena: a lookup hashes the string once and
+/// compares it with one candidate in almost every case, without calls.
 #[derive(Debug)]
 struct Interner {
     stream: u64,
-    map: FxHashMap<Box<str>, u32>,
     arena: String,
     /// Where each string ends in `arena`.
     ends: Vec<usize>,
+    /// (high 32 bits of the hash, code + 1); code + 1 = 0 for an empty slot.
+    slots: Vec<(u32, u32)>,
 }
 
 impl Interner {
     fn new() -> Interner {
         Interner {
             stream: STREAMS.fetch_add(1, Ordering::Relaxed),
-            map: FxHashMap::default(),
             arena: String::new(),
             ends: Vec::new(),
+            slots: vec![(0, 0); 1 << 10],
         }
     }
 
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&code) = self.map.get(s) {
-            return code;
+        let h = hash(s.as_bytes());
+        let tag = (h >> 32) as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (t, c) = self.slots[i];
+            if c == 0 {
+                break;
+            }
+            if t == tag && same(self.bytes(c - 1), s.as_bytes()) {
+                return c - 1;
+            }
+            i = (i + 1) & mask;
         }
-        let code = u32::try_from(self.ends.len()).expect("a builder holds fewer than 2^32 distinct strings");
+        let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
+        let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
         self.arena.push_str(s);
         self.ends.push(self.arena.len());
-        self.map.insert(s.into(), code);
+        self.slots[i] = (tag, code + 1);
+        if self.ends.len() * 2 > self.slots.len() {
+            self.grow();
+        }
         code
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![(0u32, 0u32); self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for c in 0..self.ends.len() {
+            let h = hash(string_at(&self.arena, &self.ends, c).as_bytes());
+            let mut i = h as usize & mask;
+            while slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((h >> 32) as u32, c as u32 + 1);
+        }
+        self.slots = slots;
     }
 
     fn get(&self, code: u32) -> &str {
         string_at(&self.arena, &self.ends, code as usize)
     }
+
+    fn bytes(&self, code: u32) -> &[u8] {
+        let i = code as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.arena.as_bytes()[start..self.ends[i]]
+    }
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+fn u32_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    u64::from(u32::from_le_bytes(w))
+}
+
+fn u16_at(b: &[u8], at: usize) -> u64 {
+    u64::from(b[at]) | u64::from(b[at + 1]) << 8
+}
+
+/// The bytes `8k..` of `b`, `8k` the last multiple of 8 below `b.len()`,
+/// as one word: read as overlapping loads, without a copy loop. For two
+/// strings of the same length, the words are equal when those bytes are.
+fn tail(b: &[u8]) -> u64 {
+    let n = b.len();
+    let k = n.saturating_sub(1) & !7;
+    match n - k {
+        8 => u64_at(b, k),
+        4..=7 => u32_at(b, k) | u32_at(b, n - 4) << 32,
+        2 | 3 => u16_at(b, k) | u16_at(b, n - 2) << 16,
+        1 => u64::from(b[k]),
+        _ => 0,
+    }
+}
+
+/// A fast hash of a short string (a word at a time, as FxHash does, with a
+/// final mix so that the low bits serve as a table index).
+fn hash(b: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = b.len() as u64;
+    let full = b.len().saturating_sub(1) / 8;
+    for i in 0..full {
+        h = (h.rotate_left(26) ^ u64_at(b, 8 * i)).wrapping_mul(K);
+    }
+    h = (h.rotate_left(26) ^ tail(b)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
+/// Byte equality, a word at a time: CoNLL-U values are a few bytes long,
+/// shorter than a call to `memcmp` takes.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 32 {
+        return a == b;
+    }
+    let full = a.len().saturating_sub(1) / 8;
+    (0..full).all(|i| u64_at(a, 8 * i) == u64_at(b, 8 * i)) && tail(a) == tail(b)
 }
 
 fn string_at<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {

@@ -8,7 +8,8 @@
 //! strata-suite open FILE [--n 200]                  Corpus::open, median and tail
 //! strata-suite access FILE [--picks 5000]           one random document: by index, by id
 //! strata-suite scan FILE [--threads N] [--reps R]   every span of every layer with its attributes
-//! strata-suite conllu-import FILE [--reps R]        CoNLL-U to documents, built, and into strata, in memory
+//! strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
+//!                                                   CoNLL-U to documents, built, and into strata, in memory
 //! strata-suite annotate FILE [--reps R]             sentences and tokens of tagged articles
 //! ```
 //!
@@ -48,7 +49,7 @@ usage: strata-suite gen-tagged --size-mb N -o FILE [--seed S]
        strata-suite open FILE [--n N]
        strata-suite access FILE [--picks N] [--seed S]
        strata-suite scan FILE [--threads N] [--reps R]
-       strata-suite conllu-import FILE [--reps R]
+       strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
        strata-suite annotate FILE [--reps R]";
 
 /// Parsed command line: the command, its positional arguments and options.
@@ -123,7 +124,9 @@ fn run() -> Result<Json> {
         "open" => open(args.file()?, args.opt("n", 200usize)?),
         "access" => access(args.file()?, args.opt("picks", 5000usize)?, args.opt("seed", SEED)?),
         "scan" => scan(args.file()?, args.opt("threads", 1usize)?, args.opt("reps", 3usize)?),
-        "conllu-import" => conllu_import(args.file()?, args.opt("reps", 3usize)?),
+        "conllu-import" => {
+            conllu_import(args.file()?, args.opt("reps", 3usize)?, &args.opt("ways", "all".to_string())?)
+        }
         "annotate" => annotate(args.file()?, args.opt("reps", 3usize)?),
         other => Err(format!("unknown command {other:?}\n{USAGE}").into()),
     }
@@ -618,12 +621,13 @@ fn scan(path: &str, threads: usize, reps: usize) -> Result<Json> {
 /// (`Reader::next_built`), and built documents encoded into a strata file
 /// in a `Vec` (`Writer::add_built`), the work of `strata convert -j1`
 /// without the file system.
-fn conllu_import(path: &str, reps: usize) -> Result<Json> {
+fn conllu_import(path: &str, reps: usize, ways: &str) -> Result<Json> {
+    let way = |name: &str| ways == "all" || ways.split(',').any(|w| w == name);
     let input = fs::read(path)?;
     let stem = Path::new(path).file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
     let (mut docs, mut words, mut rejected) = (0u64, 0u64, 0u64);
     let mut times = Vec::with_capacity(reps);
-    for _ in 0..reps.max(1) {
+    for _ in 0..if way("owned") { reps.max(1) } else { 0 } {
         let t = Instant::now();
         let (mut d, mut w, mut r) = (0u64, 0u64, 0u64);
         for item in strata_conllu::Reader::new(&input[..], &stem) {
@@ -641,7 +645,7 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
         (docs, words, rejected) = (d, w, r);
     }
     let mut built_times = Vec::with_capacity(reps);
-    for _ in 0..reps.max(1) {
+    for _ in 0..if way("built") { reps.max(1) } else { 0 } {
         let t = Instant::now();
         let mut reader = strata_conllu::Reader::new(&input[..], &stem);
         while let Some(item) = reader.next_built() {
@@ -651,7 +655,7 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
     }
     let mut write_times = Vec::with_capacity(reps);
     let mut out_bytes = 0;
-    for _ in 0..reps.max(1) {
+    for _ in 0..if way("written") { reps.max(1) } else { 0 } {
         let t = Instant::now();
         let mut reader = strata_conllu::Reader::new(&input[..], &stem);
         let mut wtr = strata_format::WriterBuilder::new().build(Vec::new())?;
