@@ -193,8 +193,6 @@ struct Scratch {
     /// Per integer word: its head (id - 1), `u32::MAX` for none.
     heads: Vec<u32>,
     marks: Vec<u8>,
-    /// The tabs of a word line.
-    tabs: Vec<usize>,
 }
 
 #[derive(Clone, Copy)]
@@ -272,6 +270,7 @@ impl<R: BufRead> Reader<R> {
         self.starts.clear();
         self.block_problem = None;
         loop {
+            self.read_plain_lines()?;
             let start = self.buf.len();
             let n = read_line(&mut self.rdr, &mut self.buf)?;
             if n == 0 {
@@ -331,6 +330,34 @@ impl<R: BufRead> Reader<R> {
                 return Ok(true);
             }
         }
+    }
+
+    /// Appends the whole lines in the reader's buffer that start with
+    /// neither a space, a tab nor a CR (so are not blank) to the block, with
+    /// one copy; `read_block` takes any other line itself.
+    fn read_plain_lines(&mut self) -> std::io::Result<()> {
+        let available = match self.rdr.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let base = self.buf.len();
+        let mut used = 0;
+        for nl in memchr::memchr_iter(b'\n', available) {
+            match available[used] {
+                b' ' | b'\t' | b'\r' | b'\n' => break,
+                _ => {}
+            }
+            self.line += 1;
+            if self.starts.is_empty() {
+                self.block_line = self.line;
+            }
+            self.starts.push(base + used);
+            used = nl + 1;
+        }
+        self.buf.extend_from_slice(&available[..used]);
+        self.rdr.consume(used);
+        Ok(())
     }
 
     /// Ends the current document.
@@ -496,10 +523,11 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
     None
 }
 
-/// Appends the offsets of the tabs of `line` to `out`, found a word at a
-/// time: fields are a few bytes long, too short for a vector search to pay
-/// off per field.
-fn find_tabs(line: &[u8], out: &mut Vec<usize>) {
+/// Calls `f` with the offset of each tab of `line` until it returns true,
+/// and gives that offset. Tabs are found a word at a time: fields are a few
+/// bytes long, too short for a vector search to pay off per field.
+#[inline(always)]
+fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut chunks = line.chunks_exact(8);
     let mut at = 0;
@@ -510,16 +538,20 @@ fn find_tabs(line: &[u8], out: &mut Vec<usize>) {
         // The high bit of each byte that is zero in `x`, exactly.
         let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
         while mask != 0 {
-            out.push(at + mask.trailing_zeros() as usize / 8);
+            let tab = at + mask.trailing_zeros() as usize / 8;
+            if f(tab) {
+                return Some(tab);
+            }
             mask &= mask - 1;
         }
         at += 8;
     }
     for (i, &c) in chunks.remainder().iter().enumerate() {
-        if c == b'\t' {
-            out.push(at + i);
+        if c == b'\t' && f(at + i) {
+            return Some(at + i);
         }
     }
+    None
 }
 
 /// 1-based character column of byte `at` of `line`.
@@ -613,9 +645,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         let mut extra = (le, le);
         let mut n = 0;
         let mut from = ls;
-        sc.tabs.clear();
-        find_tabs(&bytes[ls..le], &mut sc.tabs);
-        for &tab in &sc.tabs {
+        let max = *columns;
+        let too_many = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
             if n < 10 {
                 fields[n] = (from, tab);
@@ -625,12 +656,10 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             if n == 10 {
                 extra.0 = from;
             }
-            if n >= *columns {
-                return Err(err(
-                    tab - ls,
-                    format!("expected {} tab-separated columns, found more (a tab here)", *columns),
-                ));
-            }
+            n >= max
+        });
+        if let Some(tab) = too_many {
+            return Err(err(tab, format!("expected {} tab-separated columns, found more (a tab here)", *columns)));
         }
         if n < 10 {
             fields[n] = (from, le);
@@ -716,7 +745,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             return Err(err(fields[6].0 - ls, format!("expected HEAD to be a word id or _, found {head:?}")));
         }
         let deps = f(8);
-        if deps.starts_with(':') || deps.contains("|:") {
+        if deps.starts_with(':') || deps.as_bytes().windows(2).any(|w| w == b"|:") {
             return Err(err(fields[8].0 - ls, format!("expected DEPS items head:relation, found {deps:?}")));
         }
         sc.words.push(WordLine { index: i, kind, fields, extra });

@@ -172,6 +172,7 @@ impl Interner {
         }
     }
 
+    #[inline]
     fn intern(&mut self, s: &str) -> u32 {
         let h = hash(s.as_bytes());
         let tag = (h >> 32) as u32;
@@ -216,6 +217,7 @@ impl Interner {
         string_at(&self.arena, &self.ends, code as usize)
     }
 
+    #[inline]
     fn bytes(&self, code: u32) -> &[u8] {
         let i = code as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -223,18 +225,21 @@ impl Interner {
     }
 }
 
+#[inline]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
+#[inline]
 fn u32_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 4];
     w.copy_from_slice(&b[at..at + 4]);
     u64::from(u32::from_le_bytes(w))
 }
 
+#[inline]
 fn u16_at(b: &[u8], at: usize) -> u64 {
     u64::from(b[at]) | u64::from(b[at + 1]) << 8
 }
@@ -242,6 +247,7 @@ fn u16_at(b: &[u8], at: usize) -> u64 {
 /// The bytes `8k..` of `b`, `8k` the last multiple of 8 below `b.len()`,
 /// as one word: read as overlapping loads, without a copy loop. For two
 /// strings of the same length, the words are equal when those bytes are.
+#[inline]
 fn tail(b: &[u8]) -> u64 {
     let n = b.len();
     let k = n.saturating_sub(1) & !7;
@@ -256,6 +262,7 @@ fn tail(b: &[u8]) -> u64 {
 
 /// A fast hash of a short string (a word at a time, as FxHash does, with a
 /// final mix so that the low bits serve as a table index).
+#[inline]
 fn hash(b: &[u8]) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let mut h = b.len() as u64;
@@ -269,6 +276,7 @@ fn hash(b: &[u8]) -> u64 {
 
 /// Byte equality, a word at a time: CoNLL-U values are a few bytes long,
 /// shorter than a call to `memcmp` takes.
+#[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -413,6 +421,7 @@ impl DocBuilder {
 
     /// Appends a continuous span `[start, end)` (byte offsets into the
     /// text) and returns its index in the layer.
+    #[inline]
     pub fn push_span(&mut self, layer: LayerId, start: u64, end: u64) -> usize {
         let l = &mut self.cols.layers[layer.0];
         l.starts.push(start);
@@ -453,6 +462,7 @@ impl DocBuilder {
     ///
     /// # Panics
     /// When the attribute is an int one, or the span does not exist.
+    #[inline]
     pub fn set_str(&mut self, attr: AttrId, span: usize, value: &str) {
         let code = self.strings.intern(value) + 1;
         self.set(attr, span, AttrType::Str, u64::from(code));
@@ -466,6 +476,7 @@ impl DocBuilder {
         self.set(attr, span, AttrType::Int, value as u64);
     }
 
+    #[inline]
     fn set(&mut self, attr: AttrId, span: usize, ty: AttrType, value: u64) {
         let l = &mut self.cols.layers[attr.layer];
         assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
@@ -738,6 +749,7 @@ impl<W: Write> Writer<W> {
     }
 
     /// The writer's string id + 1 of builder code `code - 1`, 0 for none.
+    #[inline]
     fn remap_built(&mut self, remap: &mut Remap, code: u64) -> u64 {
         if code == 0 {
             return 0;
