@@ -61,9 +61,11 @@ struct LayerCols {
     name: String,
     starts: Vec<u64>,
     ends: Vec<u64>,
-    /// String code + 1 of each span's label, 0 for none.
+    /// String code + 1 of each span's label, 0 for none; spans past the
+    /// end have none (most layers have no labels: nothing is stored).
     labels: Vec<u32>,
-    /// Fragments of spans `..=s`, for each span `s`.
+    /// Fragments of spans `..=s`, for each span `s`; spans past the end
+    /// have all the fragments (none when the layer has none).
     frag_ends: Vec<u64>,
     frags: Vec<(u64, u64)>,
     attrs: Vec<AttrCol>,
@@ -118,9 +120,9 @@ impl Columns {
             let mut prev = 0;
             for s in 0..l.starts.len() {
                 let mut span = Span::new(l.starts[s], l.ends[s]);
-                span.label = label(l.labels[s]);
-                span.fragments = l.frags[prev as usize..l.frag_ends[s] as usize].to_vec();
-                prev = l.frag_ends[s];
+                span.label = label(l.label(s));
+                span.fragments = l.frags[prev as usize..l.frag_end(s) as usize].to_vec();
+                prev = l.frag_end(s);
                 layer.spans.push(span);
             }
             for a in l.attrs() {
@@ -144,6 +146,14 @@ impl Columns {
 impl LayerCols {
     fn attrs(&self) -> &[AttrCol] {
         &self.attrs[..self.used_attrs]
+    }
+
+    fn label(&self, span: usize) -> u32 {
+        self.labels.get(span).copied().unwrap_or(0)
+    }
+
+    fn frag_end(&self, span: usize) -> u64 {
+        self.frag_ends.get(span).copied().unwrap_or(self.frags.len() as u64)
     }
 }
 
@@ -426,8 +436,6 @@ impl DocBuilder {
         let l = &mut self.cols.layers[layer.0];
         l.starts.push(start);
         l.ends.push(end);
-        l.labels.push(0);
-        l.frag_ends.push(l.frags.len() as u64);
         l.starts.len() - 1
     }
 
@@ -438,8 +446,11 @@ impl DocBuilder {
     /// When the layer has no span.
     pub fn push_fragment(&mut self, layer: LayerId, start: u64, end: u64) {
         let l = &mut self.cols.layers[layer.0];
+        let n = l.starts.len();
+        assert!(n > 0, "push_fragment needs a span");
+        l.frag_ends.resize(n, l.frags.len() as u64);
         l.frags.push((start, end));
-        *l.frag_ends.last_mut().expect("push_fragment needs a span") += 1;
+        l.frag_ends[n - 1] += 1;
     }
 
     /// The number of spans of a layer.
@@ -455,7 +466,12 @@ impl DocBuilder {
     /// Sets the label of a span.
     pub fn set_label(&mut self, layer: LayerId, span: usize, label: &str) {
         let code = self.strings.intern(label) + 1;
-        self.cols.layers[layer.0].labels[span] = code;
+        let l = &mut self.cols.layers[layer.0];
+        assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
+        if l.labels.len() <= span {
+            l.labels.resize(span + 1, 0);
+        }
+        l.labels[span] = code;
     }
 
     /// Sets a string attribute of a span, replacing an earlier value.
@@ -604,8 +620,12 @@ struct View<'a> {
     ends: &'a [usize],
 }
 
+/// `Remap::ids` of a code the writer has not met yet.
+const UNSEEN: u64 = u64::MAX;
+
 /// The writer's side of the builder codes: a copy of the builder's
-/// dictionary and the writer's id + 1 of each code (0 while not used yet).
+/// dictionary and, by code + 1, the writer's id + 1 of each string
+/// ([`UNSEEN`] while not used yet; 0 for no string).
 #[derive(Debug, Default)]
 pub(crate) struct Remap {
     stream: u64,
@@ -635,7 +655,10 @@ impl Remap {
             self.arena.push_str(string_at(view.arena, view.ends, c - view.base));
             self.ends.push(self.arena.len());
         }
-        self.ids.resize(self.ends.len(), 0);
+        if self.ids.is_empty() {
+            self.ids.push(0);
+        }
+        self.ids.resize(self.ends.len() + 1, UNSEEN);
         Ok(())
     }
 }
@@ -716,7 +739,7 @@ impl<W: Write> Writer<W> {
             }
             if !l.frags.is_empty() {
                 let mut prev = 0;
-                for &end in &l.frag_ends {
+                for end in (0..l.starts.len()).map(|s| l.frag_end(s)) {
                     if end - prev == 1 {
                         return false;
                     }
@@ -749,20 +772,21 @@ impl<W: Write> Writer<W> {
     }
 
     /// The writer's string id + 1 of builder code `code - 1`, 0 for none.
-    #[inline]
+    #[inline(always)]
     fn remap_built(&mut self, remap: &mut Remap, code: u64) -> u64 {
-        if code == 0 {
-            return 0;
-        }
-        let c = (code - 1) as usize;
-        match remap.ids[c] {
-            0 => {
-                let id = self.intern(string_at(&remap.arena, &remap.ends, c)) + 1;
-                remap.ids[c] = id;
-                id
-            }
+        match remap.ids[code as usize] {
+            UNSEEN => self.remap_first(remap, code),
             id => id,
         }
+    }
+
+    /// `remap_built` of a code not used before: interned now.
+    #[cold]
+    #[inline(never)]
+    fn remap_first(&mut self, remap: &mut Remap, code: u64) -> u64 {
+        let id = self.intern(string_at(&remap.arena, &remap.ends, code as usize - 1)) + 1;
+        remap.ids[code as usize] = id;
+        id
     }
 
     /// `Writer::encode`, reading columns instead of owned spans.
@@ -791,15 +815,15 @@ impl<W: Write> Writer<W> {
         put_extents(out, l.starts.iter().copied().zip(l.ends.iter().copied()));
         let mut codes = std::mem::take(&mut remap.codes);
         codes.clear();
-        for &c in &l.labels {
-            codes.push(self.remap_built(remap, u64::from(c)));
+        for s in 0..n {
+            codes.push(self.remap_built(remap, u64::from(l.label(s))));
         }
         put_column(out, codes.iter().copied());
 
         let total = l.frags.len() as u64;
         if total > 0 {
             out.push(1);
-            put_column(out, std::iter::once(0).chain(l.frag_ends.iter().copied()));
+            put_column(out, std::iter::once(0).chain((0..n).map(|s| l.frag_end(s))));
             put_varint(out, total);
             put_extents(out, l.frags.iter().copied());
         } else {
