@@ -12,7 +12,7 @@ use strata_format::{AttrId, AttrType, DocBuilder, Document, LayerId};
 
 use crate::names;
 use crate::rules::{
-    default_template, deps_is_default, derived_id, encode_deps, split_surface_misc, FIRST_PAR_SUFFIX,
+    default_template, deps_is_default, derived_id, encode_deps, same, split_surface_misc, FIRST_PAR_SUFFIX,
     FIRST_SENT_SUFFIX, P_NEWDOC, P_NEWDOC_ID, P_NEWPAR, P_NEWPAR_ID, P_SENT_ID, P_TEXT,
 };
 use crate::Problem;
@@ -890,7 +890,7 @@ fn build(
                         None => (*s, *e),
                     };
                     let span = b.push_span(ids.word, s as u64, e as u64);
-                    if form != &b.text()[s..e] {
+                    if !same(form.as_bytes(), &b.text().as_bytes()[s..e]) {
                         b.set_str(ids.form, span, form);
                     }
                     if k == *last {
@@ -930,7 +930,7 @@ fn build(
         };
         let _ = (start, end);
         let span = b.span_count(ids.word) - 1;
-        if lemma != form {
+        if !same(lemma.as_bytes(), form.as_bytes()) {
             b.set_str(ids.lemma, span, lemma);
         }
         for (k, &attr) in (3..6).zip(&ids.word_cols) {
