@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
-use strata_format::{Document, Schema, Writer, WriterBuilder};
+use strata_format::{BuiltDoc, Document, Schema, Writer, WriterBuilder};
 
 use crate::cleanup::{self, Tracked};
 use crate::formats::Format;
@@ -169,6 +169,19 @@ impl Sink {
         };
         result.context("cannot write the output")?;
         Ok(None)
+    }
+
+    /// Writes a built document to a strata output; `Ok(Some(why))` when it
+    /// was rejected, as [`Sink::add`] says for the same document.
+    pub fn add_built(&mut self, doc: &BuiltDoc) -> anyhow::Result<Option<String>> {
+        let Sink::Strata(w) = self else {
+            bail!("built documents go to a strata output only");
+        };
+        match w.add_built_doc(doc) {
+            Ok(_) => Ok(None),
+            Err(e) if e.is_invalid_document() => Ok(Some(e.to_string())),
+            Err(e) => Err(anyhow!(e).context("cannot write the output")),
+        }
     }
 
     /// Finishes and moves every output into place.

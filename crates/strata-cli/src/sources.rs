@@ -3,9 +3,10 @@
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context};
-use strata_format::{Document, Problem, Schema};
+use strata_format::{BuiltDoc, Document, Problem, Schema};
 use strata_jsonl::Line;
 use strata_tagged::{Segment, Splitter};
 
@@ -16,12 +17,42 @@ pub struct Item {
     /// `path:line:column` (or `path: document N` for binary inputs).
     pub location: String,
     /// The document, or what is wrong with it.
-    pub doc: Result<Document, String>,
+    pub doc: Result<Doc, String>,
     /// Problems that did not cost the document, each with its location.
     pub warnings: Vec<String>,
     /// Errors that cost a part of the document (a CoNLL-U sentence), each
     /// with its location: the rest of the document is written.
     pub errors: Vec<String>,
+}
+
+/// A document read from an input.
+pub enum Doc {
+    Owned(Document),
+    /// Built column by column, for a strata output without annotators
+    /// (CoNLL-U): written with `Writer::add_built_doc`, then recycled.
+    Built(Box<BuiltDoc>),
+}
+
+/// Built documents go back to their reader once written, so that their
+/// memory serves the next ones.
+#[derive(Clone, Default)]
+pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
+
+impl Recycle {
+    /// The most documents kept: more than a batch in flight.
+    const KEEP: usize = 256;
+
+    fn take(&self) -> Box<BuiltDoc> {
+        Box::new(self.0.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default())
+    }
+
+    pub fn give(&self, doc: BuiltDoc) {
+        if let Ok(mut v) = self.0.lock() {
+            if v.len() < Self::KEEP {
+                v.push(doc);
+            }
+        }
+    }
 }
 
 impl Item {
@@ -33,7 +64,7 @@ impl Item {
         match result {
             Ok((doc, warnings)) => Item {
                 location: format!("{name}:{line}:1"),
-                doc: Ok(doc),
+                doc: Ok(Doc::Owned(doc)),
                 warnings: warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
                 errors: Vec::new(),
             },
@@ -194,8 +225,10 @@ impl Source {
         }
     }
 
-    /// Calls `f` for each document in order; returns the bytes read.
-    pub fn each(self, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+    /// Calls `f` for each document in order; returns the bytes read. With
+    /// `built`, inputs that can give built documents (CoNLL-U) do, taking
+    /// their memory from there.
+    pub fn each(self, built: Option<&Recycle>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
         match self {
             Source::Strata { name, corpus } => {
                 // Mapped, not read: progress moves by an even share per document.
@@ -205,7 +238,7 @@ impl Source {
                     let doc = doc.and_then(|d| d.to_owned());
                     f(Item {
                         location: format!("{name}: document {i}"),
-                        doc: doc.map_err(|e| e.to_string()),
+                        doc: doc.map(Doc::Owned).map_err(|e| e.to_string()),
                         warnings: Vec::new(),
                         errors: Vec::new(),
                     })?;
@@ -216,7 +249,7 @@ impl Source {
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
             Source::Sgml { input, options } => sgml_each(input, &options, f),
             Source::Brat { id, txt, ann } => brat_each(&id, &txt, &ann, f),
-            Source::Conllu { input, id } => conllu_each(input, &id, f),
+            Source::Conllu { input, id } => conllu_each(input, &id, built, f),
         }
     }
 }
@@ -270,7 +303,7 @@ fn jsonl_each(
                 Err(e) => (at(e.column), Err(e.message)),
             },
         };
-        f(Item { location, doc, warnings: Vec::new(), errors: Vec::new() })?;
+        f(Item { location, doc: doc.map(Doc::Owned), warnings: Vec::new(), errors: Vec::new() })?;
     }
     Ok(bytes)
 }
@@ -370,16 +403,41 @@ fn brat_each(id: &str, txt: &Path, ann: &Path, f: &mut dyn FnMut(Item) -> anyhow
 
 /// CoNLL-U, one document at a time. A sentence with an error is left out
 /// of its document and reported; the rest of the document is written.
-fn conllu_each(input: Input, id: &str, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+fn conllu_each(
+    input: Input,
+    id: &str,
+    built: Option<&Recycle>,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
     let name = input.name.clone();
     let counted = CountingReader { inner: input.reader, bytes: 0 };
     let mut reader = strata_conllu::Reader::new(counted, id);
     let at = |p: &Problem| format!("{name}:{}:{}", p.line, p.column);
-    for result in &mut reader {
+    loop {
+        // One reader, two ways: the built document, or the owned one.
+        let result = match built {
+            Some(recycle) => match reader.next_built() {
+                None => break,
+                Some(Ok(report)) => {
+                    let mut doc = recycle.take();
+                    reader.builder_mut().hand_over(&mut doc);
+                    Ok((Doc::Built(doc), report))
+                }
+                Some(Err(rejected)) => Err(rejected),
+            },
+            None => match reader.next() {
+                None => break,
+                Some(Ok(p)) => Ok((
+                    Doc::Owned(p.document),
+                    strata_conllu::Report { errors: p.errors, warnings: p.warnings, lines: p.lines },
+                )),
+                Some(Err(rejected)) => Err(rejected),
+            },
+        };
         let item = match result {
-            Ok(parsed) => Item {
+            Ok((doc, parsed)) => Item {
                 location: format!("{name}:{}:1", parsed.lines.start),
-                doc: Ok(parsed.document),
+                doc: Ok(doc),
                 warnings: parsed.warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
                 errors: parsed.errors.iter().map(|e| format!("{}: {} (sentence left out)", at(e), e.message)).collect(),
             },

@@ -139,3 +139,52 @@ fn annotate_adds_layers_to_an_existing_corpus() {
     assert_status!(out, 2);
     assert!(Path::new(&d.join("news.strata")).exists());
 }
+
+/// CoNLL-U goes to strata through built documents: the same bytes, messages
+/// and exit status with one thread or two, and the same bytes as writing the
+/// owned documents of `strata_conllu::Reader` with `Writer::add`.
+#[test]
+fn built_documents_give_the_bytes_of_owned_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Every fixture, one twice (its documents are then rejected as
+    // duplicates), the one with `# global.columns` last; then a sentence
+    // with an error and one with a warning.
+    let mut first = Vec::new();
+    let (plus, others): (Vec<_>, Vec<_>) =
+        conllu_fixtures().into_iter().partition(|p| p.ends_with("plus_columns.conllu"));
+    for src in others {
+        first.extend(std::fs::read(&src).unwrap());
+    }
+    first.extend(std::fs::read(fixture("crates/strata-conllu/tests/data/fr_gsd_mwt.conllu")).unwrap());
+    first.extend(std::fs::read(&plus[0]).unwrap());
+    let mut second = b"1\ta\t_\t_\t_\t_\t0\troot\t_\t_\n2\tb\t_\t_\t_\t_\t0\troot\t_\t_\n\n".to_vec();
+    second.extend(b"1\tbad\n\n");
+    std::fs::write(d.join("a.conllu"), &first).unwrap();
+    std::fs::write(d.join("b.conllu"), &second).unwrap();
+    let run = |jobs: &str| {
+        let out = strata(d, &["convert", "a.conllu", "b.conllu", "-o", &format!("j{jobs}.strata"), "-j", jobs]);
+        let stderr = text(&out.stderr);
+        // The summary's time differs from run to run.
+        let stderr: Vec<&str> = stderr.lines().map(|l| l.split("; ").next().unwrap_or(l)).collect();
+        (out.status.code(), stderr.join("\n"), std::fs::read(d.join(format!("j{jobs}.strata"))).unwrap())
+    };
+    let one = run("1");
+    let two = run("2");
+    assert_eq!(one.0, Some(1), "{}", one.1);
+    assert!(one.1.contains("already in the corpus"), "{}", one.1);
+    assert!(one.1.contains("sentence left out"), "{}", one.1);
+    assert!(one.1.contains("warning: expected one root"), "{}", one.1);
+    assert_eq!(one.1, two.1);
+    assert!(one.2 == two.2, "-j1 and -j2 differ");
+
+    let mut wtr = strata_format::WriterBuilder::new().build(Vec::new()).unwrap();
+    for (input, stem) in [(&first, "a"), (&second, "b")] {
+        for parsed in strata_conllu::Reader::new(&input[..], stem).flatten() {
+            if let Err(e) = wtr.add(&parsed.document) {
+                assert!(e.is_invalid_document(), "{e}");
+            }
+        }
+    }
+    assert!(wtr.finish().unwrap() == one.2, "the CLI differs from Writer::add");
+}

@@ -13,7 +13,11 @@
 //! - [`Reader`] reads documents one at a time from any `BufRead`, holding
 //!   one document and one sentence of input, never the whole file. It yields
 //!   a [`Parsed`] document (with the sentences that had errors left out and
-//!   reported) or a [`Rejected`] one.
+//!   reported) or a [`Rejected`] one. [`Reader::next_built`] is the fast
+//!   path to a strata file: it leaves the document in a
+//!   [`strata_format::DocBuilder`] (columns and interned strings, no
+//!   allocation per value) for `Writer::add_built`, with a [`Report`] of its
+//!   problems; the iterator derives its documents from the same builder.
 //! - [`write_document`] writes a document as CoNLL-U: the original bytes for
 //!   a document that came from CoNLL-U, valid CoNLL-U (words = tokens) for
 //!   any other document with `sentence` and `token` layers.
@@ -41,7 +45,7 @@ mod read;
 mod rules;
 mod write;
 
-pub use crate::read::{Parsed, Reader, Rejected};
+pub use crate::read::{Parsed, Reader, Rejected, Report};
 pub use crate::write::{write_document, WriteError};
 
 /// Layer names (spec/CONLLU.md section 3).

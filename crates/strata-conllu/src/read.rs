@@ -8,11 +8,11 @@
 use std::io::BufRead;
 use std::ops::Range;
 
-use strata_format::{AttrValue, Document, Layer, Relation, Span};
+use strata_format::{AttrId, AttrType, DocBuilder, Document, LayerId};
 
 use crate::names;
 use crate::rules::{
-    default_template, deps_is_default, derived_id, encode_deps, split_surface_misc, FIRST_PAR_SUFFIX,
+    default_template, deps_is_default, derived_id, encode_deps, same, split_surface_misc, FIRST_PAR_SUFFIX,
     FIRST_SENT_SUFFIX, P_NEWDOC, P_NEWDOC_ID, P_NEWPAR, P_NEWPAR_ID, P_SENT_ID, P_TEXT,
 };
 use crate::Problem;
@@ -33,6 +33,18 @@ pub struct Parsed {
     pub errors: Vec<Problem>,
     /// Tree problems (several roots, a head out of range, a cycle); the
     /// sentence is kept as it is.
+    pub warnings: Vec<Problem>,
+    /// The input lines of the document, 1-based, end exclusive.
+    pub lines: Range<u64>,
+}
+
+/// What [`Reader::next_built`] says of the document it built (which
+/// [`Reader::builder`] holds): as [`Parsed`], without the document.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Errors, as in [`Parsed::errors`].
+    pub errors: Vec<Problem>,
+    /// Warnings, as in [`Parsed::warnings`].
     pub warnings: Vec<Problem>,
     /// The input lines of the document, 1-based, end exclusive.
     pub lines: Range<u64>,
@@ -86,6 +98,68 @@ pub struct Reader<R> {
     /// Problems between sentences, for the next document.
     stray: Vec<Problem>,
     scratch: Scratch,
+    /// The document being built, or the last one built.
+    builder: DocBuilder,
+    ids: Ids,
+}
+
+/// The layers and attributes of a document, named in the order of
+/// spec/CONLLU.md, which is the order of each span's attributes.
+#[derive(Clone, Copy)]
+struct Ids {
+    sentence: LayerId,
+    paragraph: LayerId,
+    token: LayerId,
+    word: LayerId,
+    sent_id: AttrId,
+    sent_text: AttrId,
+    comments: AttrId,
+    par_id: AttrId,
+    /// lemma, upos, xpos, feats, head, deprel, deps (columns 2 to 8).
+    tok_cols: [AttrId; 7],
+    tok_misc: AttrId,
+    tok_extra: AttrId,
+    form: AttrId,
+    misc: AttrId,
+    lemma: AttrId,
+    /// upos, xpos, feats (columns 3 to 5).
+    word_cols: [AttrId; 3],
+    deps: AttrId,
+    extra: AttrId,
+    head: AttrId,
+    deprel: AttrId,
+}
+
+impl Ids {
+    /// Names the layers and attributes in a cleared builder.
+    fn new(b: &mut DocBuilder) -> Ids {
+        let sentence = b.layer(names::SENTENCE);
+        let paragraph = b.layer(names::PARAGRAPH);
+        let token = b.layer(names::TOKEN);
+        let word = b.layer(names::WORD);
+        let mut attr = |layer, name| b.attr(layer, name, AttrType::Str);
+        Ids {
+            sentence,
+            paragraph,
+            token,
+            word,
+            sent_id: attr(sentence, "sent_id"),
+            sent_text: attr(sentence, "text"),
+            comments: attr(sentence, "comments"),
+            par_id: attr(paragraph, "id"),
+            tok_cols: ["lemma", "upos", "xpos", "feats", "head", "deprel", "deps"].map(|n| attr(token, n)),
+            tok_misc: attr(token, "misc"),
+            tok_extra: attr(token, "extra"),
+            form: attr(word, "form"),
+            misc: attr(word, "misc"),
+            lemma: attr(word, "lemma"),
+            word_cols: ["upos", "xpos", "feats"].map(|n| attr(word, n)),
+            deps: attr(word, "deps"),
+            extra: attr(word, "extra"),
+            head: attr(word, "head"),
+            deprel: attr(word, "deprel"),
+        }
+    }
 }
 
 /// A document being built.
@@ -93,12 +167,6 @@ pub struct Reader<R> {
 struct DocState {
     /// From `# newdoc id = X`.
     id: Option<String>,
-    text: String,
-    sentences: Vec<Span>,
-    paragraphs: Vec<Span>,
-    tokens: Vec<Span>,
-    words: Vec<Span>,
-    relations: Vec<Relation>,
     errors: Vec<Problem>,
     warnings: Vec<Problem>,
     first_line: u64,
@@ -149,6 +217,7 @@ impl<R: BufRead> Reader<R> {
     /// A reader of `rdr`, naming documents without an id after `default_id`
     /// (such as the file stem).
     pub fn new(rdr: R, default_id: &str) -> Reader<R> {
+        let mut builder = DocBuilder::new();
         Reader {
             rdr,
             default_id: default_id.to_string(),
@@ -164,7 +233,29 @@ impl<R: BufRead> Reader<R> {
             cur: None,
             stray: Vec::new(),
             scratch: Scratch::default(),
+            ids: Ids::new(&mut builder),
+            builder,
         }
+    }
+
+    /// The document [`Reader::next_built`] built last.
+    pub fn builder(&self) -> &DocBuilder {
+        &self.builder
+    }
+
+    /// The document [`Reader::next_built`] built last, to hand over (the
+    /// next call clears it anyway).
+    pub fn builder_mut(&mut self) -> &mut DocBuilder {
+        &mut self.builder
+    }
+
+    /// Reads the next document into [`Reader::builder`], the fast path for
+    /// writing it with `Writer::add_built`: as [`Iterator::next`], with the
+    /// document left in the builder. The builder keeps its dictionary from
+    /// document to document, so after the first documents building one
+    /// allocates almost nothing.
+    pub fn next_built(&mut self) -> Option<Result<Report, Rejected>> {
+        self.next_report()
     }
 
     /// The underlying reader, for what it knows (such as bytes read).
@@ -179,8 +270,9 @@ impl<R: BufRead> Reader<R> {
         self.starts.clear();
         self.block_problem = None;
         loop {
+            self.read_plain_lines()?;
             let start = self.buf.len();
-            let n = self.rdr.read_until(b'\n', &mut self.buf)?;
+            let n = read_line(&mut self.rdr, &mut self.buf)?;
             if n == 0 {
                 if start == 0 {
                     return Ok(false);
@@ -240,8 +332,36 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
+    /// Appends the whole lines in the reader's buffer that start with
+    /// neither a space, a tab nor a CR (so are not blank) to the block, with
+    /// one copy; `read_block` takes any other line itself.
+    fn read_plain_lines(&mut self) -> std::io::Result<()> {
+        let available = match self.rdr.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let base = self.buf.len();
+        let mut used = 0;
+        for nl in memchr::memchr_iter(b'\n', available) {
+            match available[used] {
+                b' ' | b'\t' | b'\r' | b'\n' => break,
+                _ => {}
+            }
+            self.line += 1;
+            if self.starts.is_empty() {
+                self.block_line = self.line;
+            }
+            self.starts.push(base + used);
+            used = nl + 1;
+        }
+        self.buf.extend_from_slice(&available[..used]);
+        self.rdr.consume(used);
+        Ok(())
+    }
+
     /// Ends the current document.
-    fn finish(&mut self, at_end: bool) -> Option<Result<Parsed, Rejected>> {
+    fn finish(&mut self, at_end: bool) -> Option<Result<Report, Rejected>> {
         let mut doc = self.cur.take()?;
         let id = match doc.id.take() {
             Some(id) => id,
@@ -249,20 +369,11 @@ impl<R: BufRead> Reader<R> {
             None => format!("{}-{}", self.default_id, self.docs),
         };
         let lines = doc.first_line..doc.last_line + 1;
-        if doc.sentences.is_empty() {
+        if self.builder.span_count(self.ids.sentence) == 0 {
             return Some(Err(Rejected { id, errors: doc.errors, lines }));
         }
-        let mut document = Document::new(id, std::mem::take(&mut doc.text));
-        let mut layer = |name: &str, spans: Vec<Span>, relations: Vec<Relation>| {
-            if !spans.is_empty() {
-                document.layers.push(Layer { name: name.to_string(), spans, relations });
-            }
-        };
-        layer(names::SENTENCE, doc.sentences, Vec::new());
-        layer(names::PARAGRAPH, doc.paragraphs, Vec::new());
-        layer(names::TOKEN, doc.tokens, Vec::new());
-        layer(names::WORD, doc.words, doc.relations);
-        Some(Ok(Parsed { document, errors: doc.errors, warnings: doc.warnings, lines }))
+        self.builder.set_id(&id);
+        Some(Ok(Report { errors: doc.errors, warnings: doc.warnings, lines }))
     }
 
     /// Adds the block in `buf` to the current document.
@@ -294,7 +405,7 @@ impl<R: BufRead> Reader<R> {
         }
         match scan(text, &self.starts, self.block_line, &mut self.columns, &mut self.scratch) {
             Err(p) => doc.errors.push(p),
-            Ok(()) => build(doc, text, &self.starts, self.block_line, &mut self.scratch),
+            Ok(()) => build(doc, &mut self.builder, &self.ids, text, &self.starts, self.block_line, &mut self.scratch),
         }
     }
 }
@@ -303,6 +414,17 @@ impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Parsed, Rejected>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let report = self.next_report()?;
+        Some(report.map(|r| {
+            let mut document = self.builder.to_document();
+            document.layers.retain(|l| !l.spans.is_empty());
+            Parsed { document, errors: r.errors, warnings: r.warnings, lines: r.lines }
+        }))
+    }
+}
+
+impl<R: BufRead> Reader<R> {
+    fn next_report(&mut self) -> Option<Result<Report, Rejected>> {
         if self.done {
             return None;
         }
@@ -344,8 +466,33 @@ impl<R: BufRead> Iterator for Reader<R> {
             if self.cur.is_none() {
                 self.docs += 1;
                 self.cur = Some(DocState { id: newdoc.flatten(), ..DocState::default() });
+                self.builder.clear();
+                self.ids = Ids::new(&mut self.builder);
             }
             self.parse_block();
+        }
+    }
+}
+
+/// `BufRead::read_until(b'\n')`, with a vector search for the line feed
+/// (the standard one searches a word at a time, slower on long lines).
+fn read_line<R: BufRead>(rdr: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        let available = match rdr.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (available.is_empty(), available.len()),
+        };
+        buf.extend_from_slice(&available[..used]);
+        rdr.consume(used);
+        n += used;
+        if done {
+            return Ok(n);
         }
     }
 }
@@ -376,6 +523,37 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
     None
 }
 
+/// Calls `f` with the offset of each tab of `line` until it returns true,
+/// and gives that offset. Tabs are found a word at a time: fields are a few
+/// bytes long, too short for a vector search to pay off per field.
+#[inline(always)]
+fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut chunks = line.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
+        // The high bit of each byte that is zero in `x`, exactly.
+        let mut mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while mask != 0 {
+            let tab = at + mask.trailing_zeros() as usize / 8;
+            if f(tab) {
+                return Some(tab);
+            }
+            mask &= mask - 1;
+        }
+        at += 8;
+    }
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        if c == b'\t' && f(at + i) {
+            return Some(at + i);
+        }
+    }
+    None
+}
+
 /// 1-based character column of byte `at` of `line`.
 fn column(line: &str, at: usize) -> u64 {
     line.get(..at).map_or(at, |s| s.chars().count()) as u64 + 1
@@ -384,10 +562,17 @@ fn column(line: &str, at: usize) -> u64 {
 /// A decimal number without a leading zero (but `0` itself).
 fn number(s: &str) -> Option<u32> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
+    if b.is_empty() || b.len() > 9 || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    s.parse().ok()
+    let mut n = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
 }
 
 /// Checks a block (comment lines, then word lines) and records its word
@@ -460,7 +645,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         let mut extra = (le, le);
         let mut n = 0;
         let mut from = ls;
-        for tab in memchr::memchr_iter(b'\t', &bytes[ls..le]) {
+        let max = *columns;
+        let too_many = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
             if n < 10 {
                 fields[n] = (from, tab);
@@ -470,12 +656,10 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             if n == 10 {
                 extra.0 = from;
             }
-            if n >= *columns {
-                return Err(err(
-                    tab - ls,
-                    format!("expected {} tab-separated columns, found more (a tab here)", *columns),
-                ));
-            }
+            n >= max
+        });
+        if let Some(tab) = too_many {
+            return Err(err(tab, format!("expected {} tab-separated columns, found more (a tab here)", *columns)));
         }
         if n < 10 {
             fields[n] = (from, le);
@@ -506,7 +690,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         }
         let f = |k: usize| &text[fields[k].0..fields[k].1];
         let id = f(0);
-        let kind = if let Some(dash) = id.find('-') {
+        let kind = if let Some(dash) = id.bytes().position(|c| c == b'-') {
             let (Some(a), Some(b)) = (number(&id[..dash]), number(&id[dash + 1..])) else {
                 return Err(err(0, format!("expected a multiword-token range such as 1-2, found {id:?}")));
             };
@@ -522,7 +706,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             range_end = b;
             range_line = i;
             Kind::Range(b)
-        } else if let Some(dot) = id.find('.') {
+        } else if let Some(dot) = id.bytes().position(|c| c == b'.') {
             let (Some(major), Some(minor)) = (number(&id[..dot]), number(&id[dot + 1..])) else {
                 return Err(err(0, format!("expected an empty-node id such as 1.1, found {id:?}")));
             };
@@ -561,7 +745,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             return Err(err(fields[6].0 - ls, format!("expected HEAD to be a word id or _, found {head:?}")));
         }
         let deps = f(8);
-        if deps.starts_with(':') || deps.contains("|:") {
+        if deps.starts_with(':') || deps.as_bytes().windows(2).any(|w| w == b"|:") {
             return Err(err(fields[8].0 - ls, format!("expected DEPS items head:relation, found {deps:?}")));
         }
         sc.words.push(WordLine { index: i, kind, fields, extra });
@@ -587,14 +771,18 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
     Ok(())
 }
 
-fn push_attr(attrs: &mut Vec<(String, AttrValue)>, name: &str, value: &str) {
-    attrs.push((name.to_string(), AttrValue::Str(value.to_string())));
-}
-
 /// Adds a checked block to the document.
-fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: &mut Scratch) {
+fn build(
+    doc: &mut DocState,
+    b: &mut DocBuilder,
+    ids: &Ids,
+    text: &str,
+    starts: &[usize],
+    first_line: u64,
+    sc: &mut Scratch,
+) {
     // Comments: known lines become placeholders of the template.
-    let first_in_doc = doc.sentences.is_empty();
+    let first_in_doc = b.span_count(ids.sentence) == 0;
     let mut template: Vec<&str> = Vec::with_capacity(sc.comments.len());
     let (mut seen_doc, mut seen_par, mut seen_sent, mut seen_text) = (false, false, false, false);
     let mut par: Option<Option<&str>> = None;
@@ -632,7 +820,7 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
     }
 
     // Words.
-    let sent_start = doc.text.len();
+    let sent_start = b.text().len();
     let mut last_tok_end = sent_start;
     let mut pending_space = false;
     // The multiword token being read: its span, its last word, and where
@@ -649,11 +837,10 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
     for (wi, w) in sc.words.iter().enumerate() {
         let f = |k: usize| &text[w.fields[k].0..w.fields[k].1];
         let (form, lemma, misc) = (f(1), f(2), f(9));
-        let mut attrs: Vec<(String, AttrValue)> = Vec::with_capacity(6);
         let (start, end) = match w.kind {
-            Kind::Range(b) => {
-                let parts = match (w.kind, sc.words.get(wi + 1).map(|p| p.kind)) {
-                    (Kind::Range(b), Some(Kind::Word(a))) => (b - a + 1) as usize,
+            Kind::Range(last) => {
+                let parts = match sc.words.get(wi + 1).map(|p| p.kind) {
+                    Some(Kind::Word(a)) => (last - a + 1) as usize,
                     _ => 0,
                 };
                 // `scan` checked that the parts follow the range line.
@@ -668,34 +855,33 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
                         None => false,
                     }
                 }) && rest.is_empty();
+                let t = b.text_mut();
                 if pending_space {
-                    doc.text.push(' ');
+                    t.push(' ');
                 }
-                let s = doc.text.len();
-                doc.text.push_str(form);
-                let e = doc.text.len();
+                let s = t.len();
+                t.push_str(form);
+                let e = t.len();
                 let (no_space, stored) = split_surface_misc(misc);
-                for (k, name) in
-                    [(2, "lemma"), (3, "upos"), (4, "xpos"), (5, "feats"), (6, "head"), (7, "deprel"), (8, "deps")]
-                {
+                let span = b.push_span(ids.token, s as u64, e as u64);
+                for (k, &attr) in (2..9).zip(&ids.tok_cols) {
                     if f(k) != "_" {
-                        push_attr(&mut attrs, name, f(k));
+                        b.set_str(attr, span, f(k));
                     }
                 }
                 if let Some(m) = stored {
-                    attrs.push(("misc".to_string(), AttrValue::Str(m.into_owned())));
+                    b.set_str(ids.tok_misc, span, &m);
                 }
                 if w.extra.0 < w.extra.1 {
-                    push_attr(&mut attrs, "extra", &text[w.extra.0..w.extra.1]);
+                    b.set_str(ids.tok_extra, span, &text[w.extra.0..w.extra.1]);
                 }
-                doc.tokens.push(Span { start: s as u64, end: e as u64, attrs, ..Span::default() });
                 pending_space = !no_space;
                 last_tok_end = e;
-                range = Some((s, e, b, spelled.then_some(s)));
+                range = Some((s, e, last, spelled.then_some(s)));
                 continue;
             }
             Kind::Word(k) => {
-                if let Some((s, e, b, at)) = range.as_mut() {
+                if let Some((s, e, last, at)) = range.as_mut() {
                     let (s, e) = match at {
                         Some(at) => {
                             *at += form.len();
@@ -703,61 +889,66 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
                         }
                         None => (*s, *e),
                     };
-                    if form != &doc.text[s..e] {
-                        push_attr(&mut attrs, "form", form);
+                    let span = b.push_span(ids.word, s as u64, e as u64);
+                    if !same(form.as_bytes(), &b.text().as_bytes()[s..e]) {
+                        b.set_str(ids.form, span, form);
                     }
-                    if k == *b {
+                    if k == *last {
                         range = None;
                     }
                     if misc != "_" {
-                        push_attr(&mut attrs, "misc", misc);
+                        b.set_str(ids.misc, span, misc);
                     }
                     (s, e)
                 } else {
+                    let t = b.text_mut();
                     if pending_space {
-                        doc.text.push(' ');
+                        t.push(' ');
                     }
-                    let s = doc.text.len();
-                    doc.text.push_str(form);
-                    let e = doc.text.len();
+                    let s = t.len();
+                    t.push_str(form);
+                    let e = t.len();
                     let (no_space, stored) = split_surface_misc(misc);
+                    b.push_span(ids.token, s as u64, e as u64);
+                    let span = b.push_span(ids.word, s as u64, e as u64);
                     if let Some(m) = stored {
-                        attrs.push(("misc".to_string(), AttrValue::Str(m.into_owned())));
+                        b.set_str(ids.misc, span, &m);
                     }
-                    doc.tokens.push(Span::new(s as u64, e as u64));
                     pending_space = !no_space;
                     last_tok_end = e;
                     (s, e)
                 }
             }
             Kind::Empty => {
-                push_attr(&mut attrs, "form", form);
+                let span = b.push_span(ids.word, last_tok_end as u64, last_tok_end as u64);
+                b.set_str(ids.form, span, form);
                 if misc != "_" {
-                    push_attr(&mut attrs, "misc", misc);
+                    b.set_str(ids.misc, span, misc);
                 }
                 (last_tok_end, last_tok_end)
             }
         };
-        if lemma != form {
-            push_attr(&mut attrs, "lemma", lemma);
+        let _ = (start, end);
+        let span = b.span_count(ids.word) - 1;
+        if !same(lemma.as_bytes(), form.as_bytes()) {
+            b.set_str(ids.lemma, span, lemma);
         }
-        for (k, name) in [(3, "upos"), (4, "xpos"), (5, "feats")] {
+        for (k, &attr) in (3..6).zip(&ids.word_cols) {
             if f(k) != "_" {
-                push_attr(&mut attrs, name, f(k));
+                b.set_str(attr, span, f(k));
             }
         }
         let (head, deprel, deps) = (f(6), f(7), f(8));
         if !deps_is_default(deps, head, deprel) {
-            attrs.push(("deps".to_string(), AttrValue::Str(encode_deps(deps, head))));
+            b.set_str(ids.deps, span, &encode_deps(deps, head));
         }
         if w.extra.0 < w.extra.1 {
-            push_attr(&mut attrs, "extra", &text[w.extra.0..w.extra.1]);
+            b.set_str(ids.extra, span, &text[w.extra.0..w.extra.1]);
         }
         if let Kind::Word(_) = w.kind {
-            sc.int_span.push(doc.words.len());
+            sc.int_span.push(span);
         }
-        sc.spans.push(doc.words.len());
-        doc.words.push(Span { start: start as u64, end: end as u64, attrs, ..Span::default() });
+        sc.spans.push(span);
     }
     let sent_end = last_tok_end;
 
@@ -784,27 +975,23 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
             }
             _ => None,
         };
-        let attrs = &mut doc.words[span].attrs;
         // Without a relation a word is a root (`0`, `root`) when it is an
         // integer word, and unattached (`_`, `_`) when it is an empty node.
         let (default_head, default_deprel) = if own.is_some() { ("0", "root") } else { ("_", "_") };
         let k = number(head).unwrap_or(0);
         if k >= 1 && (k as usize) <= n {
-            doc.relations.push(Relation {
-                from: sc.int_span[k as usize - 1] as u64,
-                to: span as u64,
-                label: (deprel != "_").then(|| deprel.to_string()),
-            });
+            let label = (deprel != "_").then_some(deprel);
+            b.push_relation(ids.word, sc.int_span[k as usize - 1] as u64, span as u64, label);
             if own.is_some() {
                 sc.heads[int_index - 1] = k - 1;
             }
             continue;
         }
         if head != default_head {
-            push_attr(attrs, "head", head);
+            b.set_str(ids.head, span, head);
         }
         if deprel != default_deprel {
-            push_attr(attrs, "deprel", deprel);
+            b.set_str(ids.deprel, span, deprel);
         }
         if head == "0" && own.is_some() {
             roots += 1;
@@ -848,48 +1035,62 @@ fn build(doc: &mut DocState, text: &str, starts: &[usize], first_line: u64, sc: 
 
     // The sentence, its paragraph, its id.
     if pending_space {
-        doc.text.push('\n');
+        b.text_mut().push('\n');
     }
-    let mut attrs = Vec::new();
     if first_in_doc {
         doc.seeded = template.contains(&P_NEWDOC_ID);
     }
+    let sentence = b.push_span(ids.sentence, sent_start as u64, sent_end as u64);
     // The document id seeds derivation only when its first sentence says
     // `# newdoc id = ..`, as the writer can tell.
     let doc_id = doc.id.as_deref().filter(|_| doc.seeded);
     if let Some(v) = sent_id {
-        if derived_id(doc.prev_sent_id.as_deref(), doc_id, FIRST_SENT_SUFFIX).as_deref() != Some(v) {
-            push_attr(&mut attrs, "sent_id", v);
+        if !follows(doc.prev_sent_id.as_deref(), doc_id, FIRST_SENT_SUFFIX, v) {
+            b.set_str(ids.sent_id, sentence, v);
         }
     }
-    doc.prev_sent_id = sent_id.map(str::to_string);
+    set_prev(&mut doc.prev_sent_id, sent_id);
     if let Some(v) = text_value {
-        if v != &doc.text[sent_start..sent_end] {
-            push_attr(&mut attrs, "text", v);
+        if v != &b.text()[sent_start..sent_end] {
+            b.set_str(ids.sent_text, sentence, v);
         }
     }
     let starts_par = par.is_some();
     if template != default_template(first_in_doc, starts_par) {
-        attrs.push(("comments".to_string(), AttrValue::Str(template.join("\n"))));
+        b.set_str(ids.comments, sentence, &template.join("\n"));
     }
-    doc.sentences.push(Span { start: sent_start as u64, end: sent_end as u64, attrs, ..Span::default() });
     match par {
         Some(id) => {
-            let mut span = Span::new(sent_start as u64, sent_end as u64);
+            let span = b.push_span(ids.paragraph, sent_start as u64, sent_end as u64);
             if let Some(v) = id {
-                if derived_id(doc.prev_par_id.as_deref(), doc_id, FIRST_PAR_SUFFIX).as_deref() != Some(v) {
-                    push_attr(&mut span.attrs, "id", v);
+                if !follows(doc.prev_par_id.as_deref(), doc_id, FIRST_PAR_SUFFIX, v) {
+                    b.set_str(ids.par_id, span, v);
                 }
             }
-            doc.prev_par_id = id.map(str::to_string);
-            doc.paragraphs.push(span);
+            set_prev(&mut doc.prev_par_id, id);
             doc.par_open = true;
         }
         None if doc.par_open => {
-            if let Some(p) = doc.paragraphs.last_mut() {
-                p.end = sent_end as u64;
-            }
+            let last = b.span_count(ids.paragraph) - 1;
+            b.set_span_end(ids.paragraph, last, sent_end as u64);
         }
         None => {}
+    }
+}
+
+/// Whether `id` is the one derived from the previous id (or the document
+/// id), so that it need not be stored.
+fn follows(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str, id: &str) -> bool {
+    derived_id(prev, doc_id, first_suffix).as_deref() == Some(id)
+}
+
+/// Remembers the last id, reusing the string.
+fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
+    match (prev.as_mut(), id) {
+        (Some(p), Some(id)) => {
+            p.clear();
+            p.push_str(id);
+        }
+        (_, id) => *prev = id.map(str::to_string),
     }
 }

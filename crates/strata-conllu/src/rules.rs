@@ -159,10 +159,17 @@ pub(crate) fn deps_is_default(deps: &str, head: &str, deprel: &str) -> bool {
     if head == "_" {
         return deps == "_";
     }
-    deps.len() == head.len() + 1 + deprel.len()
-        && deps.starts_with(head)
-        && deps.as_bytes()[head.len()] == b':'
-        && deps.ends_with(deprel)
+    let d = deps.as_bytes();
+    d.len() == head.len() + 1 + deprel.len()
+        && same(&d[..head.len()], head.as_bytes())
+        && d[head.len()] == b':'
+        && same(&d[head.len() + 1..], deprel.as_bytes())
+}
+
+/// Byte equality of short strings, without the call `==` makes: CoNLL-U
+/// values are a few bytes long.
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Appends the default `DEPS` (see [`deps_is_default`]).

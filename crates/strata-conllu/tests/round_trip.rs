@@ -193,3 +193,78 @@ fn write_errors_leave_the_output_alone() {
     assert!(write_document(&doc, &mut out).is_err());
     assert_eq!(out, "kept");
 }
+
+/// Writes every document of `input` into a strata file three ways: the
+/// owned documents with `add`, the reader's builder with `add_built`, and
+/// handed-over documents with `add_built_doc`. Gives the three files and
+/// what each reader said.
+fn three_ways(input: &[u8], stem: &str) -> [(Vec<u8>, String); 3] {
+    use strata_format::BuiltDoc;
+    let mut out = Vec::new();
+    for way in 0..3 {
+        let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+        let mut said = String::new();
+        let mut reader = Reader::new(input, stem);
+        let mut handed = BuiltDoc::new();
+        loop {
+            let report = if way == 0 {
+                match reader.next() {
+                    None => break,
+                    Some(Ok(p)) => {
+                        wtr.add(&p.document).unwrap();
+                        Ok((p.errors, p.warnings, p.lines))
+                    }
+                    Some(Err(r)) => Err(r),
+                }
+            } else {
+                match reader.next_built() {
+                    None => break,
+                    Some(Ok(r)) => {
+                        if way == 1 {
+                            wtr.add_built(reader.builder()).unwrap();
+                        } else {
+                            reader.builder_mut().hand_over(&mut handed);
+                            wtr.add_built_doc(&handed).unwrap();
+                        }
+                        Ok((r.errors, r.warnings, r.lines))
+                    }
+                    Some(Err(r)) => Err(r),
+                }
+            };
+            said += &match report {
+                Ok(r) => format!("{r:?}\n"),
+                Err(r) => format!("rejected {} {:?} {:?}\n", r.id, r.errors, r.lines),
+            };
+        }
+        out.push((wtr.finish().unwrap(), said));
+    }
+    out.try_into().unwrap()
+}
+
+#[test]
+fn the_fast_path_writes_the_same_bytes() {
+    // Sentences with errors and warnings, a document whose only sentence
+    // fails, then all fixtures in one input (ids repeat; after the fixture
+    // with `# global.columns`, many lines lack a column).
+    let mut all = Vec::new();
+    all.extend_from_slice(b"1\ta\t_\t_\t_\t_\t0\troot\t_\t_\n2\tb\t_\t_\t_\t_\t0\troot\t_\t_\n\n");
+    all.extend_from_slice(b"1\ta\t_\t_\t_\t_\t1\tdep\t_\t_\n\n1\tbad\n\n\n");
+    all.extend_from_slice(b"# newdoc id = broken\n1\ttoo\tfew\n\n# newdoc\n1\tlast\t_\t_\t_\t_\t0\troot\t_\t_\n\n");
+    for path in fixtures() {
+        let input = std::fs::read(&path).unwrap();
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let [added, built, handed] = three_ways(&input, stem);
+        assert!(added.0 == built.0, "{}: add_built differs", path.display());
+        assert!(added.0 == handed.0, "{}: add_built_doc differs", path.display());
+        assert_eq!(added.1, built.1);
+        assert_eq!(added.1, handed.1);
+        all.extend_from_slice(&input);
+    }
+    let [added, built, handed] = three_ways(&all, "all");
+    assert!(added.1.contains("rejected broken"), "{}", added.1);
+    assert!(added.1.contains("expected one root"), "{}", added.1);
+    assert!(added.1.contains("a column is missing"), "{}", added.1);
+    assert!(added.0 == built.0 && added.0 == handed.0, "all fixtures: the bytes differ");
+    assert_eq!(added.1, built.1);
+    assert_eq!(added.1, handed.1);
+}

@@ -10,6 +10,8 @@
 //!   [`AttrValue`], [`Date`]: the owned data model.
 //! - [`Schema`]: the corpus-level fields, layers and attributes, with totals.
 //! - [`WriterBuilder`] and [`Writer`]: documents in, a strata file out.
+//! - [`DocBuilder`] and [`BuiltDoc`]: a document built column by column, for
+//!   parsers that write many documents ([`Writer::add_built`]).
 //! - [`Corpus`]: a decoded file; [`Doc`], [`LayerRef`], [`AttrRef`]: borrowed
 //!   views of one document; [`SpanColumns`]: a layer's raw span columns.
 //! - [`Error`], [`ErrorKind`]: every failure, with the byte offset where
@@ -61,4 +63,4 @@ pub use crate::read::{
 };
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;
-pub use crate::write::{CopyMap, Writer, WriterBuilder, DEFAULT_BLOCK_SIZE};
+pub use crate::write::{AttrId, BuiltDoc, CopyMap, DocBuilder, LayerId, Writer, WriterBuilder, DEFAULT_BLOCK_SIZE};

@@ -5,7 +5,9 @@ use std::io::{self, Write};
 
 use zerocopy::IntoBytes;
 
+mod build;
 mod copy;
+pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId};
 pub use self::copy::CopyMap;
 
 use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_varint, zigzag, Widths};
@@ -106,6 +108,7 @@ impl WriterBuilder {
             record: Vec::new(),
             sections: Vec::new(),
             failed: false,
+            built: build::Remap::default(),
         };
         let header = Header { magic: layout::MAGIC, version: layout::FORMAT_VERSION.into(), reserved: 0.into() };
         w.wtr.write_all(header.as_bytes())?;
@@ -147,6 +150,8 @@ pub struct Writer<W: Write> {
     record: Vec<u8>,
     sections: Vec<SectionEntry>,
     failed: bool,
+    /// What [`Writer::add_built`] learned about the builder's strings.
+    built: build::Remap,
 }
 
 impl<W: Write> Writer<W> {
@@ -353,9 +358,24 @@ impl<W: Write> Writer<W> {
         put_bytes(out, doc.id.as_bytes());
         put_bytes(out, doc.text.as_bytes());
         self.schema.text_bytes += doc.text.len() as u64;
+        self.encode_metadata(&doc.metadata, out);
 
-        let mut meta: Vec<(usize, &Value)> = Vec::with_capacity(doc.metadata.len());
-        for (name, value) in &doc.metadata {
+        let mut layers: Vec<(usize, &Layer)> = Vec::new();
+        for layer in doc.layers.iter().filter(|l| !l.spans.is_empty()) {
+            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
+            layers.push((ix, layer));
+        }
+        layers.sort_by_key(|&(ix, _)| ix);
+        put_varint(out, layers.len() as u64);
+        for (ix, layer) in layers {
+            self.encode_layer(ix, layer, out);
+        }
+    }
+
+    /// The metadata of a checked document, growing the schema as needed.
+    fn encode_metadata(&mut self, metadata: &[(String, Value)], out: &mut Vec<u8>) {
+        let mut meta: Vec<(usize, &Value)> = Vec::with_capacity(metadata.len());
+        for (name, value) in metadata {
             // `check` made sure the types agree, so this cannot fail.
             let ix = declare_field(&mut self.schema, &mut self.field_ix, name, value.field_type()).unwrap_or_default();
             meta.push((ix, value));
@@ -379,17 +399,6 @@ impl<W: Write> Writer<W> {
                     }
                 }
             }
-        }
-
-        let mut layers: Vec<(usize, &Layer)> = Vec::new();
-        for layer in doc.layers.iter().filter(|l| !l.spans.is_empty()) {
-            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
-            layers.push((ix, layer));
-        }
-        layers.sort_by_key(|&(ix, _)| ix);
-        put_varint(out, layers.len() as u64);
-        for (ix, layer) in layers {
-            self.encode_layer(ix, layer, out);
         }
     }
 
@@ -463,27 +472,7 @@ impl<W: Write> Writer<W> {
                     }
                     put_str_attr(out, spans.len(), &values, self.widths);
                 }
-                AttrColumn::Int(values) => {
-                    if values.iter().all(Option::is_some) {
-                        out.push(0);
-                    } else {
-                        out.push(1);
-                        let mut bitmap = vec![0u8; spans.len().div_ceil(8)];
-                        for (s, v) in values.iter().enumerate() {
-                            if v.is_some() {
-                                bitmap[s / 8] |= 1 << (s % 8);
-                            }
-                        }
-                        out.extend_from_slice(&bitmap);
-                    }
-                    let base = values.iter().flatten().copied().min().unwrap_or(0);
-                    put_varint(out, zigzag(base));
-                    put_column(
-                        out,
-                        values.iter().map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))),
-                        self.widths,
-                    );
-                }
+                AttrColumn::Int(values) => put_int_attr(out, &values, self.widths),
             }
         }
 
@@ -707,6 +696,25 @@ pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)], w
         }
         put_column(out, codes, widths);
     }
+}
+
+/// An int attribute block after its index: the value of each span, if any.
+pub(crate) fn put_int_attr(out: &mut Vec<u8>, values: &[Option<i64>], widths: Widths) {
+    if values.iter().all(Option::is_some) {
+        out.push(0);
+    } else {
+        out.push(1);
+        let mut bitmap = vec![0u8; values.len().div_ceil(8)];
+        for (s, v) in values.iter().enumerate() {
+            if v.is_some() {
+                bitmap[s / 8] |= 1 << (s % 8);
+            }
+        }
+        out.extend_from_slice(&bitmap);
+    }
+    let base = values.iter().flatten().copied().min().unwrap_or(0);
+    put_varint(out, zigzag(base));
+    put_column(out, values.iter().map(|v| v.map_or(0, |v| (v as u64).wrapping_sub(base as u64))), widths);
 }
 
 /// The bytes of `v` as a varint.

@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    AttrDef, AttrType, AttrValue, AttrValueRef, CopyMap, Corpus, Date, Document, FieldDef, FieldType, Layer, LayerDef,
-    Relation, Schema, Span, Value, WriterBuilder,
+    AttrDef, AttrType, AttrValue, AttrValueRef, BuiltDoc, CopyMap, Corpus, Date, DocBuilder, Document, FieldDef,
+    FieldType, Layer, LayerDef, Relation, Schema, Span, Value, WriterBuilder,
 };
 
 const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
@@ -383,4 +383,165 @@ fn undeclared_layers_and_fields_are_added_in_order_of_appearance() {
     assert_eq!(names, ["zeta", "alpha"]);
     assert_eq!(corpus.schema().layers[0].attrs[0].ty, AttrType::Int);
     assert_eq!(corpus.doc(0).unwrap().to_owned().unwrap(), doc);
+}
+
+/// Fills a builder with a document: layers, spans and attributes in the
+/// order the document gives them.
+fn fill(b: &mut DocBuilder, doc: &Document) {
+    b.clear();
+    b.set_id(&doc.id);
+    b.text_mut().push_str(&doc.text);
+    b.metadata_mut().extend(doc.metadata.iter().cloned());
+    for layer in &doc.layers {
+        let l = b.layer(&layer.name);
+        for span in &layer.spans {
+            let s = b.push_span(l, span.start, span.end);
+            for &(start, end) in &span.fragments {
+                b.push_fragment(l, start, end);
+            }
+            if let Some(label) = &span.label {
+                b.set_label(l, s, label);
+            }
+            for (name, value) in &span.attrs {
+                match value {
+                    AttrValue::Str(v) => {
+                        let a = b.attr(l, name, AttrType::Str);
+                        b.set_str(a, s, v);
+                    }
+                    AttrValue::Int(v) => {
+                        let a = b.attr(l, name, AttrType::Int);
+                        b.set_int(a, s, *v);
+                    }
+                }
+            }
+        }
+        for rel in &layer.relations {
+            b.push_relation(l, rel.from, rel.to, rel.label.as_deref());
+        }
+    }
+}
+
+/// How a document goes into a writer in `built_documents_are_written_as_added_ones`.
+#[derive(Clone, Copy, Debug)]
+enum Path {
+    Add,
+    ToDocument,
+    Built,
+    HandedOver,
+}
+
+/// Writes `docs` one way, with or without the declared schema; gives the
+/// bytes and each document's result.
+fn write_by(docs: &[Document], path: Path, declared: bool, compression: Option<i32>) -> (Vec<u8>, Vec<String>) {
+    let mut wb = WriterBuilder::new();
+    if declared {
+        wb.schema(schema());
+    }
+    wb.compression(compression).block_size(300);
+    let mut wtr = wb.build(Vec::new()).unwrap();
+    let mut b = DocBuilder::new();
+    let mut handed = BuiltDoc::new();
+    let mut results = Vec::new();
+    for doc in docs {
+        let result = match path {
+            Path::Add => wtr.add(doc),
+            Path::ToDocument => {
+                fill(&mut b, doc);
+                wtr.add(&b.to_document())
+            }
+            Path::Built => {
+                fill(&mut b, doc);
+                wtr.add_built(&b)
+            }
+            Path::HandedOver => {
+                fill(&mut b, doc);
+                b.hand_over(&mut handed);
+                wtr.add_built_doc(&handed)
+            }
+        };
+        results.push(match result {
+            Ok(n) => n.to_string(),
+            Err(e) => {
+                assert!(e.is_invalid_document(), "{e}");
+                e.to_string()
+            }
+        });
+    }
+    (wtr.finish().unwrap(), results)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    /// A document built column by column is written exactly as the owned
+    /// one, errors included: duplicate ids, spans outside the text, bad
+    /// relations, attribute types that disagree with the schema.
+    #[test]
+    fn built_documents_are_written_as_added_ones(
+        mut docs in corpus(),
+        damage in prop::collection::vec((0usize..6, any::<usize>()), 0..4),
+        declared in any::<bool>(),
+        compressed in any::<bool>(),
+    ) {
+        for (kind, at) in damage {
+            if docs.is_empty() {
+                break;
+            }
+            let i = at % docs.len();
+            let other = docs[(i + 1) % docs.len()].id.clone();
+            let doc = &mut docs[i];
+            match kind {
+                0 => doc.id = other,
+                1 => doc.id.clear(),
+                2 => {
+                    if let Some(s) = doc.layers.first_mut().and_then(|l| l.spans.first_mut()) {
+                        s.end = doc.text.len() as u64 + 1;
+                    }
+                }
+                3 => {
+                    if let Some(l) = doc.layers.first_mut() {
+                        l.relations.push(Relation { from: l.spans.len() as u64, to: 0, label: None });
+                    }
+                }
+                4 => {
+                    if let Some(s) = doc.layers.iter_mut().find(|l| l.name == "token").and_then(|l| l.spans.last_mut()) {
+                        s.attrs.push(("upos".into(), AttrValue::Int(at as i64)));
+                    }
+                }
+                _ => doc.metadata.push(("n".into(), Value::Str("not an int".into()))),
+            }
+        }
+        let compression = compressed.then_some(1);
+        let added = write_by(&docs, Path::Add, declared, compression);
+        for path in [Path::ToDocument, Path::Built, Path::HandedOver] {
+            let (bytes, results) = write_by(&docs, path, declared, compression);
+            prop_assert_eq!(&results, &added.1, "{:?}", path);
+            prop_assert!(bytes == added.0, "{:?}: the bytes differ", path);
+        }
+    }
+}
+
+#[test]
+fn handed_over_documents_must_come_in_order() {
+    let mut b = DocBuilder::new();
+    let mut first = BuiltDoc::new();
+    let mut second = BuiltDoc::new();
+    for (id, out) in [("a", &mut first), ("b", &mut second)] {
+        b.set_id(id);
+        b.text_mut().push_str(id);
+        let l = b.layer("token");
+        let s = b.push_span(l, 0, 1);
+        b.set_label(l, s, id);
+        b.hand_over(out);
+    }
+    assert_eq!(first.id(), "a");
+    assert!(b.id().is_empty() && b.text().is_empty());
+    let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+    let err = wtr.add_built_doc(&second).unwrap_err();
+    assert!(err.is_invalid_document(), "{err}");
+    wtr.add_built_doc(&first).unwrap();
+    wtr.add_built_doc(&second).unwrap();
+    let corpus = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
+    let doc = corpus.by_id("b").unwrap().unwrap().to_owned().unwrap();
+    assert_eq!(doc.layers[0].spans[0].label.as_deref(), Some("b"));
 }

@@ -213,6 +213,11 @@ class Suite:
                 i["words"] = j["words"]
                 self.rec("convert", name, "strata-conllu import (in process)", seconds=j["seconds"], bytes_in=i["bytes"],
                          words=j["words"], maxrss=j["maxrss_bytes"])
+                self.rec("convert", name, "strata-conllu import, built (in process)", seconds=j["built_seconds"],
+                         bytes_in=i["bytes"], words=j["words"], maxrss=j["maxrss_bytes"])
+                self.rec("convert", name, "strata-conllu import, built and written (in process)",
+                         seconds=j["built_and_written_seconds"], bytes_in=i["bytes"], words=j["words"],
+                         maxrss=j["maxrss_bytes"])
 
     def cores(self):
         """One core against two: convert (-j 1, -j 2) and scan (1, 2 threads)

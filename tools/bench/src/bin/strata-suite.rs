@@ -11,7 +11,8 @@
 //! strata-suite scan FILE [--threads N] [--reps R] [--layer L]
 //!                                                   every span of every layer with its attributes;
 //!                                                   with --layer, the spans of that layer only, text included
-//! strata-suite conllu-import FILE [--reps R]        CoNLL-U to documents in memory (strata-conllu)
+//! strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
+//!                                                   CoNLL-U to documents, built, and into strata, in memory
 //! strata-suite annotate FILE [--reps R]             sentences and tokens of tagged articles
 //! ```
 //!
@@ -52,7 +53,7 @@ usage: strata-suite gen-tagged --size-mb N -o FILE [--seed S]
        strata-suite access FILE [--picks N] [--seed S]
        strata-suite breakdown FILE
        strata-suite scan FILE [--threads N] [--reps R] [--layer L]
-       strata-suite conllu-import FILE [--reps R]
+       strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
        strata-suite annotate FILE [--reps R]";
 
 /// Parsed command line: the command, its positional arguments and options.
@@ -133,7 +134,9 @@ fn run() -> Result<Json> {
             args.opt("reps", 3usize)?,
             Some(args.opt("layer", String::new())?).filter(|l| !l.is_empty()),
         ),
-        "conllu-import" => conllu_import(args.file()?, args.opt("reps", 3usize)?),
+        "conllu-import" => {
+            conllu_import(args.file()?, args.opt("reps", 3usize)?, &args.opt("ways", "all".to_string())?)
+        }
         "annotate" => annotate(args.file()?, args.opt("reps", 3usize)?),
         other => Err(format!("unknown command {other:?}\n{USAGE}").into()),
     }
@@ -688,13 +691,18 @@ fn scan(path: &str, threads: usize, reps: usize, only: Option<String>) -> Result
     }))
 }
 
-/// CoNLL-U text to strata documents in memory, `reps` times.
-fn conllu_import(path: &str, reps: usize) -> Result<Json> {
+/// CoNLL-U text to strata in memory, `reps` times each way: owned
+/// documents (`Reader` as an iterator), documents built column by column
+/// (`Reader::next_built`), and built documents encoded into a strata file
+/// in a `Vec` (`Writer::add_built`), the work of `strata convert -j1`
+/// without the file system.
+fn conllu_import(path: &str, reps: usize, ways: &str) -> Result<Json> {
+    let way = |name: &str| ways == "all" || ways.split(',').any(|w| w == name);
     let input = fs::read(path)?;
     let stem = Path::new(path).file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
-    let mut times = Vec::with_capacity(reps);
     let (mut docs, mut words, mut rejected) = (0u64, 0u64, 0u64);
-    for _ in 0..reps.max(1) {
+    let mut times = Vec::with_capacity(reps);
+    for _ in 0..if way("owned") { reps.max(1) } else { 0 } {
         let t = Instant::now();
         let (mut d, mut w, mut r) = (0u64, 0u64, 0u64);
         for item in strata_conllu::Reader::new(&input[..], &stem) {
@@ -711,6 +719,29 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
         times.push(t.elapsed());
         (docs, words, rejected) = (d, w, r);
     }
+    let mut built_times = Vec::with_capacity(reps);
+    for _ in 0..if way("built") { reps.max(1) } else { 0 } {
+        let t = Instant::now();
+        let mut reader = strata_conllu::Reader::new(&input[..], &stem);
+        while let Some(item) = reader.next_built() {
+            black_box((item.is_ok(), reader.builder().text().len()));
+        }
+        built_times.push(t.elapsed());
+    }
+    let mut write_times = Vec::with_capacity(reps);
+    let mut out_bytes = 0;
+    for _ in 0..if way("written") { reps.max(1) } else { 0 } {
+        let t = Instant::now();
+        let mut reader = strata_conllu::Reader::new(&input[..], &stem);
+        let mut wtr = strata_format::WriterBuilder::new().build(Vec::new())?;
+        while let Some(item) = reader.next_built() {
+            if item.is_ok() {
+                wtr.add_built(reader.builder())?;
+            }
+        }
+        out_bytes = black_box(wtr.finish()?).len();
+        write_times.push(t.elapsed());
+    }
     Ok(json!({
         "file": path,
         "bytes": input.len(),
@@ -718,6 +749,9 @@ fn conllu_import(path: &str, reps: usize) -> Result<Json> {
         "words": words,
         "rejected": rejected,
         "seconds": secs(&times),
+        "built_seconds": secs(&built_times),
+        "built_and_written_seconds": secs(&write_times),
+        "strata_bytes": out_bytes,
     }))
 }
 

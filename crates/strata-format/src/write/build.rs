@@ -1,0 +1,888 @@
+//! Building a document column by column: what a parser fills instead of an
+//! owned [`Document`] whose every attribute is two allocations.
+//!
+//! A [`DocBuilder`] holds one document as columns (span starts and ends,
+//! label codes, one column per attribute, relations) and a string interner
+//! that it keeps from document to document, so that once its vocabulary is
+//! known, building a document allocates nothing per value. It is cleared
+//! and refilled for each document.
+//!
+//! [`Writer::add_built`] encodes it exactly as [`Writer::add`] would encode
+//! [`DocBuilder::to_document`]: the same checks, the same errors, the same
+//! record bytes and the same order of first use for the dictionary. The
+//! builder's string codes are mapped to the writer's through a table, as
+//! `add_copy` does, so a string is hashed once (when the builder interns
+//! it), not once per writer.
+//!
+//! To build on one thread and write on another, [`DocBuilder::hand_over`]
+//! moves the document into a [`BuiltDoc`], with the strings the builder
+//! learned since the last hand-over; [`Writer::add_built_doc`] takes them
+//! in the order they were handed over.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{declare_layer, put_extents, put_int_attr, put_relations, put_str_attr, Writer};
+use crate::bytes::{put_bytes, put_column, put_varint};
+use crate::error::{Error, Result};
+use crate::layout;
+use crate::model::{AttrType, AttrValue, Document, Layer, Relation, Span, Value};
+use crate::schema::AttrDef;
+
+/// Numbers the string code spaces of builders, so that a writer never maps
+/// the codes of one builder through the table of another.
+static STREAMS: AtomicU64 = AtomicU64::new(1);
+
+/// A layer of a [`DocBuilder`], valid until [`DocBuilder::clear`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerId(usize);
+
+/// An attribute of a layer of a [`DocBuilder`], valid until
+/// [`DocBuilder::clear`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrId {
+    layer: usize,
+    attr: usize,
+}
+
+/// One document as columns. Slots past `used` (layers, attributes) keep
+/// their allocations for the next documents.
+#[derive(Debug, Default)]
+struct Columns {
+    id: String,
+    text: String,
+    metadata: Vec<(String, Value)>,
+    layers: Vec<LayerCols>,
+    used: usize,
+}
+
+#[derive(Debug, Default)]
+struct LayerCols {
+    name: String,
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+    /// String code + 1 of each span's label, 0 for none; spans past the
+    /// end have none (most layers have no labels: nothing is stored).
+    labels: Vec<u32>,
+    /// Fragments of spans `..=s`, for each span `s`; spans past the end
+    /// have all the fragments (none when the layer has none).
+    frag_ends: Vec<u64>,
+    frags: Vec<(u64, u64)>,
+    attrs: Vec<AttrCol>,
+    used_attrs: usize,
+    rels: Vec<(u64, u64)>,
+    rel_labels: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct AttrCol {
+    name: String,
+    ty: AttrType,
+    /// The spans that have a value, increasing.
+    spans: Vec<u32>,
+    /// String code + 1, or the bits of an int.
+    values: Vec<u64>,
+}
+
+impl Columns {
+    fn clear(&mut self) {
+        self.id.clear();
+        self.text.clear();
+        self.metadata.clear();
+        for layer in &mut self.layers[..self.used] {
+            layer.starts.clear();
+            layer.ends.clear();
+            layer.labels.clear();
+            layer.frag_ends.clear();
+            layer.frags.clear();
+            for attr in &mut layer.attrs[..layer.used_attrs] {
+                attr.spans.clear();
+                attr.values.clear();
+            }
+            layer.used_attrs = 0;
+            layer.rels.clear();
+            layer.rel_labels.clear();
+        }
+        self.used = 0;
+    }
+
+    fn layers(&self) -> &[LayerCols] {
+        &self.layers[..self.used]
+    }
+
+    /// The document, with string codes resolved by `get`.
+    fn to_document<'s>(&self, get: impl Fn(u32) -> &'s str) -> Document {
+        let label = |code: u32| (code != 0).then(|| get(code - 1).to_string());
+        let mut doc = Document::new(self.id.clone(), self.text.clone());
+        doc.metadata = self.metadata.clone();
+        for l in self.layers() {
+            let mut layer = Layer::new(l.name.clone());
+            let mut prev = 0;
+            for s in 0..l.starts.len() {
+                let mut span = Span::new(l.starts[s], l.ends[s]);
+                span.label = label(l.label(s));
+                span.fragments = l.frags[prev as usize..l.frag_end(s) as usize].to_vec();
+                prev = l.frag_end(s);
+                layer.spans.push(span);
+            }
+            for a in l.attrs() {
+                for (&s, &v) in a.spans.iter().zip(&a.values) {
+                    let value = match a.ty {
+                        AttrType::Str => AttrValue::Str(get(v as u32 - 1).to_string()),
+                        AttrType::Int => AttrValue::Int(v as i64),
+                    };
+                    layer.spans[s as usize].attrs.push((a.name.clone(), value));
+                }
+            }
+            for (&(from, to), &code) in l.rels.iter().zip(&l.rel_labels) {
+                layer.relations.push(Relation { from, to, label: label(code) });
+            }
+            doc.layers.push(layer);
+        }
+        doc
+    }
+}
+
+impl LayerCols {
+    fn attrs(&self) -> &[AttrCol] {
+        &self.attrs[..self.used_attrs]
+    }
+
+    fn label(&self, span: usize) -> u32 {
+        self.labels.get(span).copied().unwrap_or(0)
+    }
+
+    fn frag_end(&self, span: usize) -> u64 {
+        self.frag_ends.get(span).copied().unwrap_or(self.frags.len() as u64)
+    }
+}
+
+/// An append-only string interner: codes are dense from 0.
+///
+/// An open-addressing table of (hash, code + 1) pairs, at most half full,
+/// over the strings in one arena: a lookup hashes the string once and
+/// compares it with one candidate in almost every case, without calls.
+#[derive(Debug)]
+struct Interner {
+    stream: u64,
+    arena: String,
+    /// Where each string ends in `arena`.
+    ends: Vec<usize>,
+    /// (high 32 bits of the hash, code + 1); code + 1 = 0 for an empty slot.
+    slots: Vec<(u32, u32)>,
+}
+
+impl Interner {
+    fn new() -> Interner {
+        Interner {
+            stream: STREAMS.fetch_add(1, Ordering::Relaxed),
+            arena: String::new(),
+            ends: Vec::new(),
+            slots: vec![(0, 0); 1 << 10],
+        }
+    }
+
+    #[inline]
+    fn intern(&mut self, s: &str) -> u32 {
+        let h = hash(s.as_bytes());
+        let tag = (h >> 32) as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (t, c) = self.slots[i];
+            if c == 0 {
+                break;
+            }
+            if t == tag && same(self.bytes(c - 1), s.as_bytes()) {
+                return c - 1;
+            }
+            i = (i + 1) & mask;
+        }
+        let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
+        let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
+        self.arena.push_str(s);
+        self.ends.push(self.arena.len());
+        self.slots[i] = (tag, code + 1);
+        if self.ends.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        code
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![(0u32, 0u32); self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for c in 0..self.ends.len() {
+            let h = hash(string_at(&self.arena, &self.ends, c).as_bytes());
+            let mut i = h as usize & mask;
+            while slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((h >> 32) as u32, c as u32 + 1);
+        }
+        self.slots = slots;
+    }
+
+    fn get(&self, code: u32) -> &str {
+        string_at(&self.arena, &self.ends, code as usize)
+    }
+
+    #[inline]
+    fn bytes(&self, code: u32) -> &[u8] {
+        let i = code as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.arena.as_bytes()[start..self.ends[i]]
+    }
+}
+
+#[inline]
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+#[inline]
+fn u32_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    u64::from(u32::from_le_bytes(w))
+}
+
+#[inline]
+fn u16_at(b: &[u8], at: usize) -> u64 {
+    u64::from(b[at]) | u64::from(b[at + 1]) << 8
+}
+
+/// The bytes `8k..` of `b`, `8k` the last multiple of 8 below `b.len()`,
+/// as one word: read as overlapping loads, without a copy loop. For two
+/// strings of the same length, the words are equal when those bytes are.
+#[inline]
+fn tail(b: &[u8]) -> u64 {
+    let n = b.len();
+    let k = n.saturating_sub(1) & !7;
+    match n - k {
+        8 => u64_at(b, k),
+        4..=7 => u32_at(b, k) | u32_at(b, n - 4) << 32,
+        2 | 3 => u16_at(b, k) | u16_at(b, n - 2) << 16,
+        1 => u64::from(b[k]),
+        _ => 0,
+    }
+}
+
+/// A fast hash of a short string (a word at a time, as FxHash does, with a
+/// final mix so that the low bits serve as a table index).
+#[inline]
+fn hash(b: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = b.len() as u64;
+    let full = b.len().saturating_sub(1) / 8;
+    for i in 0..full {
+        h = (h.rotate_left(26) ^ u64_at(b, 8 * i)).wrapping_mul(K);
+    }
+    h = (h.rotate_left(26) ^ tail(b)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
+/// Byte equality, a word at a time: CoNLL-U values are a few bytes long,
+/// shorter than a call to `memcmp` takes.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let full = a.len().saturating_sub(1) / 8;
+    (0..full).all(|i| u64_at(a, 8 * i) == u64_at(b, 8 * i)) && tail(a) == tail(b)
+}
+
+fn string_at<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &arena[start..ends[i]]
+}
+
+/// A document built column by column, for [`Writer::add_built`].
+///
+/// Layers and attributes are named once per document ([`DocBuilder::layer`],
+/// [`DocBuilder::attr`]), then spans, values and relations are added by
+/// index. String values and labels are interned in a dictionary the builder
+/// keeps across documents (its memory grows with the distinct strings seen).
+///
+/// [`DocBuilder::to_document`] gives the owned document: its layers in the
+/// order they were named, and the attributes of each span in the order the
+/// attributes were named.
+///
+/// ```
+/// # fn example() -> strata_format::Result<()> {
+/// use strata_format::{AttrType, DocBuilder, WriterBuilder};
+/// let mut b = DocBuilder::new();
+/// b.set_id("d1");
+/// b.text_mut().push_str("Hi there.");
+/// let token = b.layer("token");
+/// let upos = b.attr(token, "upos", AttrType::Str);
+/// let hi = b.push_span(token, 0, 2);
+/// b.set_str(upos, hi, "INTJ");
+/// let mut wtr = WriterBuilder::new().build(Vec::new())?;
+/// wtr.add_built(&b)?;
+/// let mut other = WriterBuilder::new().build(Vec::new())?;
+/// other.add(&b.to_document())?;
+/// assert_eq!(wtr.finish()?, other.finish()?);
+/// # Ok(()) }
+/// # example().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct DocBuilder {
+    cols: Columns,
+    strings: Interner,
+    /// Strings `..handed` went out with an earlier [`BuiltDoc`].
+    handed: usize,
+}
+
+impl Default for DocBuilder {
+    fn default() -> DocBuilder {
+        DocBuilder::new()
+    }
+}
+
+impl DocBuilder {
+    /// An empty builder with an empty dictionary.
+    pub fn new() -> DocBuilder {
+        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0 }
+    }
+
+    /// Empties the document (id, text, metadata, layers), keeping the
+    /// dictionary and the memory. Ids of layers and attributes become
+    /// invalid.
+    pub fn clear(&mut self) {
+        self.cols.clear();
+    }
+
+    /// The document id.
+    pub fn id(&self) -> &str {
+        &self.cols.id
+    }
+
+    /// Sets the document id.
+    pub fn set_id(&mut self, id: &str) {
+        self.cols.id.clear();
+        self.cols.id.push_str(id);
+    }
+
+    /// The document text.
+    pub fn text(&self) -> &str {
+        &self.cols.text
+    }
+
+    /// The document text, to append to. Span offsets are byte offsets into it.
+    pub fn text_mut(&mut self) -> &mut String {
+        &mut self.cols.text
+    }
+
+    /// The document metadata, by field name; each name at most once.
+    pub fn metadata_mut(&mut self) -> &mut Vec<(String, Value)> {
+        &mut self.cols.metadata
+    }
+
+    /// The layer of this name, added (after the others) when new.
+    pub fn layer(&mut self, name: &str) -> LayerId {
+        let cols = &mut self.cols;
+        if let Some(i) = cols.layers().iter().position(|l| l.name == name) {
+            return LayerId(i);
+        }
+        let at = cols.used;
+        // A slot that had this name keeps the attribute columns it had.
+        match cols.layers[at..].iter().position(|l| l.name == name) {
+            Some(k) => cols.layers.swap(at, at + k),
+            None if at < cols.layers.len() => {
+                let slot = &mut cols.layers[at];
+                slot.name.clear();
+                slot.name.push_str(name);
+            }
+            None => cols.layers.push(LayerCols { name: name.to_string(), ..LayerCols::default() }),
+        }
+        cols.used += 1;
+        LayerId(at)
+    }
+
+    /// The attribute of this name and type of a layer, added (after the
+    /// others) when new. The same name with two types is two attributes,
+    /// and a span with both is refused by the writer.
+    pub fn attr(&mut self, layer: LayerId, name: &str, ty: AttrType) -> AttrId {
+        let l = &mut self.cols.layers[layer.0];
+        let same = |a: &AttrCol| a.name == name && a.ty == ty;
+        if let Some(i) = l.attrs().iter().position(same) {
+            return AttrId { layer: layer.0, attr: i };
+        }
+        let at = l.used_attrs;
+        match l.attrs[at..].iter().position(same) {
+            Some(k) => l.attrs.swap(at, at + k),
+            None => {
+                let col = AttrCol { name: name.to_string(), ty, spans: Vec::new(), values: Vec::new() };
+                l.attrs.push(col);
+                let last = l.attrs.len() - 1;
+                l.attrs.swap(at, last);
+            }
+        }
+        l.used_attrs += 1;
+        AttrId { layer: layer.0, attr: at }
+    }
+
+    /// Appends a continuous span `[start, end)` (byte offsets into the
+    /// text) and returns its index in the layer.
+    #[inline]
+    pub fn push_span(&mut self, layer: LayerId, start: u64, end: u64) -> usize {
+        let l = &mut self.cols.layers[layer.0];
+        l.starts.push(start);
+        l.ends.push(end);
+        l.starts.len() - 1
+    }
+
+    /// Adds a fragment to the last span of the layer, making it a
+    /// discontinuous span (one with two fragments or more).
+    ///
+    /// # Panics
+    /// When the layer has no span.
+    pub fn push_fragment(&mut self, layer: LayerId, start: u64, end: u64) {
+        let l = &mut self.cols.layers[layer.0];
+        let n = l.starts.len();
+        assert!(n > 0, "push_fragment needs a span");
+        l.frag_ends.resize(n, l.frags.len() as u64);
+        l.frags.push((start, end));
+        l.frag_ends[n - 1] += 1;
+    }
+
+    /// The number of spans of a layer.
+    pub fn span_count(&self, layer: LayerId) -> usize {
+        self.cols.layers[layer.0].starts.len()
+    }
+
+    /// Changes the end of a span.
+    pub fn set_span_end(&mut self, layer: LayerId, span: usize, end: u64) {
+        self.cols.layers[layer.0].ends[span] = end;
+    }
+
+    /// Sets the label of a span.
+    pub fn set_label(&mut self, layer: LayerId, span: usize, label: &str) {
+        let code = self.strings.intern(label) + 1;
+        let l = &mut self.cols.layers[layer.0];
+        assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
+        if l.labels.len() <= span {
+            l.labels.resize(span + 1, 0);
+        }
+        l.labels[span] = code;
+    }
+
+    /// Sets a string attribute of a span, replacing an earlier value.
+    ///
+    /// # Panics
+    /// When the attribute is an int one, or the span does not exist.
+    #[inline]
+    pub fn set_str(&mut self, attr: AttrId, span: usize, value: &str) {
+        let code = self.strings.intern(value) + 1;
+        self.set(attr, span, AttrType::Str, u64::from(code));
+    }
+
+    /// Sets an int attribute of a span, replacing an earlier value.
+    ///
+    /// # Panics
+    /// When the attribute is a string one, or the span does not exist.
+    pub fn set_int(&mut self, attr: AttrId, span: usize, value: i64) {
+        self.set(attr, span, AttrType::Int, value as u64);
+    }
+
+    #[inline]
+    fn set(&mut self, attr: AttrId, span: usize, ty: AttrType, value: u64) {
+        let l = &mut self.cols.layers[attr.layer];
+        assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
+        let a = &mut l.attrs[attr.attr];
+        assert!(a.ty == ty, "attribute {:?} is a {}, not a {}", a.name, a.ty.name(), ty.name());
+        let span = u32::try_from(span).expect("a layer of a document holds fewer than 2^32 spans");
+        match a.spans.last() {
+            Some(&last) if last >= span => match a.spans.binary_search(&span) {
+                Ok(i) => a.values[i] = value,
+                Err(i) => {
+                    a.spans.insert(i, span);
+                    a.values.insert(i, value);
+                }
+            },
+            _ => {
+                a.spans.push(span);
+                a.values.push(value);
+            }
+        }
+    }
+
+    /// Appends a relation between spans `from` and `to` of the layer.
+    pub fn push_relation(&mut self, layer: LayerId, from: u64, to: u64, label: Option<&str>) {
+        let code = label.map_or(0, |s| self.strings.intern(s) + 1);
+        let l = &mut self.cols.layers[layer.0];
+        l.rels.push((from, to));
+        l.rel_labels.push(code);
+    }
+
+    /// The owned document.
+    pub fn to_document(&self) -> Document {
+        self.cols.to_document(|code| self.strings.get(code))
+    }
+
+    /// Roughly the heap bytes the document takes (not the dictionary).
+    pub fn heap_size(&self) -> usize {
+        self.cols.heap_size()
+    }
+
+    /// Moves the document into `out`, with the strings learned since the
+    /// last hand-over, and clears this builder (which takes `out`'s memory).
+    /// Hand the results to one writer in this order.
+    pub fn hand_over(&mut self, out: &mut BuiltDoc) {
+        std::mem::swap(&mut self.cols, &mut out.cols);
+        self.cols.clear();
+        let strings = &self.strings;
+        let from = if self.handed == 0 { 0 } else { strings.ends[self.handed - 1] };
+        out.stream = strings.stream;
+        out.base = self.handed;
+        out.arena.clear();
+        out.arena.push_str(&strings.arena[from..]);
+        out.ends.clear();
+        out.ends.extend(strings.ends[self.handed..].iter().map(|&e| e - from));
+        self.handed = strings.ends.len();
+    }
+
+    fn view(&self) -> View<'_> {
+        View {
+            cols: &self.cols,
+            stream: self.strings.stream,
+            base: 0,
+            arena: &self.strings.arena,
+            ends: &self.strings.ends,
+        }
+    }
+}
+
+impl Columns {
+    fn heap_size(&self) -> usize {
+        let mut n = self.text.len() + self.id.len();
+        for l in self.layers() {
+            n += l.starts.len() * 36 + l.frags.len() * 16 + l.rels.len() * 20;
+            n += l.attrs().iter().map(|a| a.spans.len() * 12).sum::<usize>();
+        }
+        n
+    }
+}
+
+/// A document handed over by a [`DocBuilder`], to be written on another
+/// thread with [`Writer::add_built_doc`].
+#[derive(Debug, Default)]
+pub struct BuiltDoc {
+    cols: Columns,
+    stream: u64,
+    /// The code of the first string in `arena`.
+    base: usize,
+    /// The strings the builder learned since the previous hand-over.
+    arena: String,
+    ends: Vec<usize>,
+}
+
+impl BuiltDoc {
+    /// An empty document, to hand over into.
+    pub fn new() -> BuiltDoc {
+        BuiltDoc::default()
+    }
+
+    /// The document id.
+    pub fn id(&self) -> &str {
+        &self.cols.id
+    }
+
+    /// The document text.
+    pub fn text(&self) -> &str {
+        &self.cols.text
+    }
+
+    /// Roughly the heap bytes the document takes.
+    pub fn heap_size(&self) -> usize {
+        self.cols.heap_size() + self.arena.len() + self.ends.len() * 8
+    }
+
+    fn view(&self) -> View<'_> {
+        View { cols: &self.cols, stream: self.stream, base: self.base, arena: &self.arena, ends: &self.ends }
+    }
+}
+
+/// A built document and the strings it brings: codes `base..` are in
+/// `arena`, the earlier ones were seen before.
+struct View<'a> {
+    cols: &'a Columns,
+    stream: u64,
+    base: usize,
+    arena: &'a str,
+    ends: &'a [usize],
+}
+
+/// `Remap::ids` of a code the writer has not met yet.
+const UNSEEN: u64 = u64::MAX;
+
+/// The writer's side of the builder codes: a copy of the builder's
+/// dictionary and, by code + 1, the writer's id + 1 of each string
+/// ([`UNSEEN`] while not used yet; 0 for no string).
+#[derive(Debug, Default)]
+pub(crate) struct Remap {
+    stream: u64,
+    arena: String,
+    ends: Vec<usize>,
+    ids: Vec<u64>,
+    /// Reused buffers.
+    codes: Vec<u64>,
+    values: Vec<(u64, u64)>,
+}
+
+impl Remap {
+    /// Learns the strings the view brings.
+    fn absorb(&mut self, view: &View<'_>) -> std::result::Result<(), String> {
+        if self.stream != view.stream {
+            *self = Remap { stream: view.stream, ..Remap::default() };
+        }
+        let have = self.ends.len();
+        if view.base > have {
+            return Err(format!(
+                "built with strings {have} to {} of its builder, which the writer has not seen: add built \
+                 documents in the order they were handed over",
+                view.base
+            ));
+        }
+        for c in have..view.base + view.ends.len() {
+            self.arena.push_str(string_at(view.arena, view.ends, c - view.base));
+            self.ends.push(self.arena.len());
+        }
+        if self.ids.is_empty() {
+            self.ids.push(0);
+        }
+        self.ids.resize(self.ends.len() + 1, UNSEEN);
+        Ok(())
+    }
+}
+
+impl<W: Write> Writer<W> {
+    /// Appends a built document and returns its number. The result is the
+    /// same as `add(&doc.to_document())`, byte for byte, errors included.
+    ///
+    /// # Errors
+    /// As for [`Writer::add`].
+    pub fn add_built(&mut self, doc: &DocBuilder) -> Result<u64> {
+        self.add_view(&doc.view())
+    }
+
+    /// Appends a document handed over by a builder. The documents of one
+    /// builder must come in the order they were handed over (a document
+    /// refused for breaking the data model counts as seen).
+    ///
+    /// # Errors
+    /// As for [`Writer::add`]; [`crate::ErrorKind::InvalidDocument`] too
+    /// when a document of the builder was skipped.
+    pub fn add_built_doc(&mut self, doc: &BuiltDoc) -> Result<u64> {
+        self.add_view(&doc.view())
+    }
+
+    fn add_view(&mut self, view: &View<'_>) -> Result<u64> {
+        self.ensure_usable()?;
+        let mut remap = std::mem::take(&mut self.built);
+        let result = self.add_view_with(view, &mut remap);
+        self.built = remap;
+        result
+    }
+
+    fn add_view_with(&mut self, view: &View<'_>, remap: &mut Remap) -> Result<u64> {
+        let cols = view.cols;
+        remap.absorb(view).map_err(|what| Error::invalid_document(&cols.id, what))?;
+        let hash = layout::id_hash(&cols.id);
+        if !self.surely_valid(cols, hash) {
+            // Rare: the owned check finds the problem and words it as `add`.
+            let doc = cols.to_document(|code| string_at(&remap.arena, &remap.ends, code as usize));
+            self.check(&doc, hash)?;
+        }
+        self.append(hash, |w, record| {
+            w.encode_built(cols, remap, record);
+            Ok(())
+        })
+    }
+
+    /// Whether `Writer::check` passes on the document: `false` when it may
+    /// not (then the owned check decides).
+    fn surely_valid(&self, cols: &Columns, hash: u64) -> bool {
+        if cols.id.is_empty() || self.ids_seen.contains(&hash) {
+            return false;
+        }
+        for (i, (name, value)) in cols.metadata.iter().enumerate() {
+            if cols.metadata[..i].iter().any(|(n, _)| n == name) {
+                return false;
+            }
+            if self.field_ix.get(name.as_str()).is_some_and(|&ix| self.schema.fields[ix].ty != value.field_type()) {
+                return false;
+            }
+        }
+        let text = cols.text.as_str();
+        let text_len = text.len() as u64;
+        let inside = |(start, end): (u64, u64)| {
+            start <= end
+                && end <= text_len
+                && text.is_char_boundary(start as usize)
+                && text.is_char_boundary(end as usize)
+        };
+        let layers = cols.layers();
+        for (i, l) in layers.iter().enumerate() {
+            if l.name.is_empty() || layers[..i].iter().any(|o| o.name == l.name) {
+                return false;
+            }
+            if !l.starts.iter().zip(&l.ends).all(|(&s, &e)| inside((s, e))) {
+                return false;
+            }
+            if !l.frags.is_empty() {
+                let mut prev = 0;
+                for end in (0..l.starts.len()).map(|s| l.frag_end(s)) {
+                    if end - prev == 1 {
+                        return false;
+                    }
+                    prev = end;
+                }
+                if !l.frags.iter().all(|&f| inside(f)) {
+                    return false;
+                }
+            }
+            let schema_layer = self.layer_ix.get(&l.name).map(|&ix| &self.schema.layers[ix]);
+            let attrs = l.attrs();
+            for (a, attr) in attrs.iter().enumerate() {
+                if attr.spans.is_empty() {
+                    continue;
+                }
+                if attrs[..a].iter().any(|o| o.name == attr.name && !o.spans.is_empty()) {
+                    return false;
+                }
+                let known = schema_layer.and_then(|sl| sl.attr_index(&attr.name).map(|ix| sl.attrs[ix].ty));
+                if known.is_some_and(|ty| ty != attr.ty) {
+                    return false;
+                }
+            }
+            let n = l.starts.len() as u64;
+            if !l.rels.iter().all(|&(from, to)| from < n && to < n) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The writer's string id + 1 of builder code `code - 1`, 0 for none.
+    #[inline(always)]
+    fn remap_built(&mut self, remap: &mut Remap, code: u64) -> u64 {
+        match remap.ids[code as usize] {
+            UNSEEN => self.remap_first(remap, code),
+            id => id,
+        }
+    }
+
+    /// `remap_built` of a code not used before: interned now.
+    #[cold]
+    #[inline(never)]
+    fn remap_first(&mut self, remap: &mut Remap, code: u64) -> u64 {
+        let id = self.intern(string_at(&remap.arena, &remap.ends, code as usize - 1)) + 1;
+        remap.ids[code as usize] = id;
+        id
+    }
+
+    /// `Writer::encode`, reading columns instead of owned spans.
+    fn encode_built(&mut self, cols: &Columns, remap: &mut Remap, out: &mut Vec<u8>) {
+        put_bytes(out, cols.id.as_bytes());
+        put_bytes(out, cols.text.as_bytes());
+        self.schema.text_bytes += cols.text.len() as u64;
+        self.encode_metadata(&cols.metadata, out);
+
+        let mut layers: Vec<(usize, &LayerCols)> = Vec::new();
+        for layer in cols.layers().iter().filter(|l| !l.starts.is_empty()) {
+            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
+            layers.push((ix, layer));
+        }
+        layers.sort_by_key(|&(ix, _)| ix);
+        put_varint(out, layers.len() as u64);
+        for (ix, layer) in layers {
+            self.encode_layer_built(ix, layer, remap, out);
+        }
+    }
+
+    fn encode_layer_built(&mut self, ix: usize, l: &LayerCols, remap: &mut Remap, out: &mut Vec<u8>) {
+        let n = l.starts.len();
+        put_varint(out, ix as u64);
+        put_varint(out, n as u64);
+        put_extents(out, l.starts.iter().copied().zip(l.ends.iter().copied()), self.widths);
+        let mut codes = std::mem::take(&mut remap.codes);
+        codes.clear();
+        for s in 0..n {
+            codes.push(self.remap_built(remap, u64::from(l.label(s))));
+        }
+        put_column(out, codes.iter().copied(), self.widths);
+
+        let total = l.frags.len() as u64;
+        if total > 0 {
+            out.push(1);
+            put_column(out, std::iter::once(0).chain((0..n).map(|s| l.frag_end(s))), self.widths);
+            put_varint(out, total);
+            put_extents(out, l.frags.iter().copied(), self.widths);
+        } else {
+            out.push(0);
+        }
+
+        // Attributes are declared in the order `encode` meets them: by the
+        // first span that has one, then in the order of a span's attributes.
+        let mut order: Vec<(u32, usize)> =
+            l.attrs().iter().enumerate().filter_map(|(k, a)| a.spans.first().map(|&s| (s, k))).collect();
+        order.sort_unstable();
+        let mut columns: Vec<(usize, &AttrCol)> = Vec::with_capacity(order.len());
+        for (_, k) in order {
+            let attr = &l.attrs[k];
+            let a = match self.schema.layers[ix].attr_index(&attr.name) {
+                Some(a) => a,
+                None => {
+                    let def = [AttrDef { name: attr.name.clone(), ty: attr.ty }];
+                    // `check` made sure the types agree.
+                    declare_layer(&mut self.schema, &mut self.layer_ix, &l.name, &def).unwrap_or_default();
+                    self.schema.layers[ix].attr_index(&attr.name).unwrap_or_default()
+                }
+            };
+            columns.push((a, attr));
+        }
+        columns.sort_unstable_by_key(|&(a, _)| a);
+        put_varint(out, columns.len() as u64);
+        let mut values = std::mem::take(&mut remap.values);
+        for (a, attr) in columns {
+            put_varint(out, a as u64);
+            match attr.ty {
+                AttrType::Str => {
+                    // Interned in span order, as `encode` does.
+                    values.clear();
+                    for (&s, &code) in attr.spans.iter().zip(&attr.values) {
+                        values.push((u64::from(s), self.remap_built(remap, code)));
+                    }
+                    put_str_attr(out, n, &values, self.widths);
+                }
+                AttrType::Int => {
+                    let mut ints = vec![None; n];
+                    for (&s, &v) in attr.spans.iter().zip(&attr.values) {
+                        ints[s as usize] = Some(v as i64);
+                    }
+                    put_int_attr(out, &ints, self.widths);
+                }
+            }
+        }
+        remap.values = values;
+
+        put_varint(out, l.rels.len() as u64);
+        if !l.rels.is_empty() {
+            put_relations(out, l.rels.iter().copied(), self.widths);
+            codes.clear();
+            for &c in &l.rel_labels {
+                codes.push(self.remap_built(remap, u64::from(c)));
+            }
+            put_column(out, codes.iter().copied(), self.widths);
+        }
+        remap.codes = codes;
+        let def = &mut self.schema.layers[ix];
+        def.spans += n as u64;
+        def.relations += l.rels.len() as u64;
+    }
+}
