@@ -17,6 +17,8 @@
 //! - [`write_document`] writes a document as CoNLL-U: the original bytes for
 //!   a document that came from CoNLL-U, valid CoNLL-U (words = tokens) for
 //!   any other document with `sentence` and `token` layers.
+//! - [`write_doc`] writes a document of a strata file the same way, reading
+//!   it in place (no `to_owned` copy): the fast path of an export.
 //! - [`Problem`]: an error or warning at a line and column of the input.
 //!
 //! ```
@@ -39,10 +41,11 @@
 
 mod read;
 mod rules;
+mod view;
 mod write;
 
 pub use crate::read::{Parsed, Reader, Rejected};
-pub use crate::write::{write_document, WriteError};
+pub use crate::write::{write_doc, write_document, WriteError};
 
 /// Layer names (spec/CONLLU.md section 3).
 pub mod names {
