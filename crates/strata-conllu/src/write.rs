@@ -2,6 +2,7 @@
 //! borrowed [`Doc`] of a strata file, reading both through `view.rs`.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use strata_format::{Doc, Document, StringTable};
@@ -11,7 +12,7 @@ use crate::rules::{
     default_template, push_decoded_deps, push_default_deps, push_derived_id, push_surface_misc, FIRST_PAR_SUFFIX,
     FIRST_SENT_SUFFIX, P_NEWDOC, P_NEWDOC_ID, P_NEWPAR, P_NEWPAR_ID, P_SENT_ID, P_TEXT,
 };
-use crate::view::{AttrCursor, DocView, Ext, LayerView, Stored};
+use crate::view::{breaks_line, check_unread, AttrCursor, Dict, DocView, Ext, LayerView, Stored, Val};
 
 /// Why a document cannot be written as CoNLL-U.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,18 +104,85 @@ pub fn write_document(doc: &Document, out: &mut String) -> Result<(), WriteError
 /// `strings` is the dictionary of the corpus `doc` comes from
 /// ([`strata_format::Corpus::string_table`], checked once per corpus).
 ///
-/// Cost: one pass over the spans of the `sentence`, `paragraph`, `token` and
-/// `word` layers and over the values of the attributes CoNLL-U uses; the
-/// values are borrowed from the dictionary.
+/// It succeeds only when [`Doc::to_owned`] would: what the writer does not
+/// read (metadata, labels, fragments, other layers and attributes) is
+/// checked too, so a damaged document is never half written.
+///
+/// Cost: one pass over the spans and values of the document, reading the
+/// values it writes in place from the dictionary; no allocation per value.
 ///
 /// # Errors
-/// The [`WriteError`] that [`write_document`] gives for the copy; for a
-/// damaged document (one whose `to_owned` fails), a
-/// [`WriteError::Damaged`] when what the writer reads is damaged. Damage in
-/// what it does not read (other layers, metadata) goes unnoticed. `out` is
-/// left as it was.
+/// The [`WriteError`] that [`write_document`] gives for the copy. For a
+/// damaged document (one whose `to_owned` fails), an error:
+/// [`WriteError::Damaged`] unless the writer fails first on what it read
+/// before the damage. `out` is left as it was.
 pub fn write_doc(doc: &Doc<'_>, strings: &StringTable<'_>, out: &mut String) -> Result<(), WriteError> {
-    write_view(Stored::new(doc, *strings), out)
+    write_stored(doc, Dict::new(strings, &[]), out)
+}
+
+/// [`write_doc`] for the documents of one corpus in turn: the dictionary
+/// strings met in one document are looked up again in the next for the
+/// cost of an array read.
+///
+/// ```
+/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use strata_conllu::{DocWriter, Reader};
+/// use strata_format::{Corpus, WriterBuilder};
+///
+/// let input = "# sent_id = 1\n# text = Hi.\n1\tHi\thi\tINTJ\t_\t_\t0\troot\t0:root\tSpaceAfter=No\n\
+///     2\t.\t.\tPUNCT\t_\t_\t1\tpunct\t1:punct\t_\n\n";
+/// let mut wtr = WriterBuilder::new().build(Vec::new())?;
+/// for parsed in Reader::new(input.as_bytes(), "hi") {
+///     wtr.add(&parsed.expect("valid").document)?;
+/// }
+/// let corpus = Corpus::from_bytes(wtr.finish()?)?;
+/// let strings = corpus.string_table()?;
+/// let writer = DocWriter::new(&strings);
+/// let mut out = String::new();
+/// for doc in corpus.iter() {
+///     writer.write(&doc?, &mut out)?;
+/// }
+/// assert_eq!(out, input);
+/// # Ok(()) }
+/// # example().unwrap();
+/// ```
+pub struct DocWriter<'s, 'c> {
+    strings: &'s StringTable<'c>,
+    /// The strings of the first [`DocWriter::CACHED`] codes, as met.
+    cache: Vec<Cell<Option<&'c str>>>,
+}
+
+impl<'s, 'c> DocWriter<'s, 'c> {
+    /// How many strings are kept looked up: the first codes, which go to
+    /// the strings a corpus meets first, usually its most frequent.
+    const CACHED: usize = 1 << 16;
+
+    /// A writer of the documents whose dictionary is `strings`
+    /// ([`strata_format::Corpus::string_table`]).
+    ///
+    /// Cost: allocates 16 bytes per string of the dictionary, up to 1 MiB.
+    pub fn new(strings: &'s StringTable<'c>) -> DocWriter<'s, 'c> {
+        let n = strings.len().saturating_add(1).min(Self::CACHED);
+        DocWriter { strings, cache: vec![Cell::new(None); n] }
+    }
+
+    /// [`write_doc`] of `doc`, which must come from the corpus of the
+    /// dictionary.
+    ///
+    /// # Errors
+    /// As [`write_doc`].
+    pub fn write(&self, doc: &Doc<'_>, out: &mut String) -> Result<(), WriteError> {
+        write_stored(doc, Dict::new(self.strings, &self.cache), out)
+    }
+}
+
+fn write_stored(doc: &Doc<'_>, strings: Dict<'_, '_>, out: &mut String) -> Result<(), WriteError> {
+    let len = out.len();
+    let result = write_view(Stored::new(doc, strings), out).and_then(|()| check_unread(doc, strings, &READ));
+    if result.is_err() {
+        out.truncate(len);
+    }
+    result
 }
 
 fn write_view<'d, D: DocView<'d>>(doc: D, out: &mut String) -> Result<(), WriteError> {
@@ -147,9 +215,25 @@ fn span_text<'a>(text: &'a str, span: Ext, layer: &'static str, index: usize) ->
 /// Checks that a column value keeps the line intact.
 #[inline]
 fn check(value: &str, layer: &'static str, index: usize, what: &str) -> Result<(), WriteError> {
-    if value.is_empty() || memchr::memchr2(b'\t', b'\n', value.as_bytes()).is_some() {
+    if value.is_empty() || breaks_line(value) {
         return Err(WriteError::Value { layer, index, what: what.to_string() });
     }
+    Ok(())
+}
+
+/// [`column`] for a value that may be known to fit already.
+#[inline]
+fn column_val(
+    out: &mut String,
+    (value, fits): &(Cow<'_, str>, bool),
+    layer: &'static str,
+    index: usize,
+    what: &str,
+) -> Result<(), WriteError> {
+    if !fits {
+        check(value, layer, index, what)?;
+    }
+    out.push_str(value);
     Ok(())
 }
 
@@ -161,7 +245,21 @@ fn column(out: &mut String, value: &str, layer: &'static str, index: usize, what
     Ok(())
 }
 
+#[inline(always)]
 fn push_u32(out: &mut String, v: u32) {
+    // Ids are small: one or two digits without a buffer.
+    if v < 10 {
+        out.push(char::from(b'0' + v as u8));
+    } else if v < 100 {
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    } else {
+        push_u32_long(out, v);
+    }
+}
+
+#[inline(never)]
+fn push_u32_long(out: &mut String, v: u32) {
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut v = v;
@@ -178,6 +276,7 @@ fn push_u32(out: &mut String, v: u32) {
 }
 
 /// A word's id: `(n, 0)` is `n`, `(n, k)` the empty node `n.k`.
+#[inline(always)]
 fn push_id(out: &mut String, (n, k): (u32, u32)) {
     push_u32(out, n);
     if k > 0 {
@@ -248,6 +347,64 @@ impl Series {
     }
 }
 
+/// The attributes the writer reads, by layer. Each gets a cursor, so that
+/// a stored document is read once, in order (`view.rs`);
+/// [`crate::view::check_unread`] checks the others.
+pub(crate) const READ: [(&str, &[&str]); 4] = [
+    (names::SENTENCE, &SENTENCE_ATTRS),
+    (names::PARAGRAPH, &PARAGRAPH_ATTRS),
+    (names::TOKEN, &TOKEN_ATTRS),
+    (names::WORD, &WORD_ATTRS),
+];
+const SENTENCE_ATTRS: [&str; 3] = ["comments", "sent_id", "text"];
+const PARAGRAPH_ATTRS: [&str; 1] = ["id"];
+/// Columns 3 to 9 of a multiword-token line, then `misc` and `extra`.
+const TOKEN_ATTRS: [&str; 9] = ["lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc", "extra"];
+const WORD_ATTRS: [&str; 10] = ["form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc", "extra"];
+
+/// Cursors on the attributes of `sentence`, `paragraph` and `token`.
+struct Attrs<A> {
+    comments: A,
+    sent_id: A,
+    sent_text: A,
+    /// The paragraph `id`, when there are paragraphs.
+    par_id: Option<A>,
+    /// Columns 3 to 9 of a multiword-token line.
+    token_columns: [A; 7],
+    token_misc: A,
+    token_extra: A,
+}
+
+impl<A> Attrs<A> {
+    fn open<'d, L: LayerView<'d, Attr = A>>(sentences: L, paragraphs: Option<L>, tokens: L) -> Attrs<A> {
+        let [comments, sent_id, sent_text] = sentences.attrs(SENTENCE_ATTRS);
+        let [lemma, upos, xpos, feats, head, deprel, deps, misc, extra] = tokens.attrs(TOKEN_ATTRS);
+        Attrs {
+            comments,
+            sent_id,
+            sent_text,
+            par_id: paragraphs.map(|p| {
+                let [id] = p.attrs(PARAGRAPH_ATTRS);
+                id
+            }),
+            token_columns: [lemma, upos, xpos, feats, head, deprel, deps],
+            token_misc: misc,
+            token_extra: extra,
+        }
+    }
+
+    /// Finishes every cursor: the first error.
+    fn finish<'d>(&mut self) -> Result<(), WriteError>
+    where
+        A: AttrCursor<'d>,
+    {
+        let singles =
+            [&mut self.comments, &mut self.sent_id, &mut self.sent_text, &mut self.token_misc, &mut self.token_extra];
+        let mut all = singles.into_iter().chain(&mut self.par_id).chain(&mut self.token_columns);
+        all.try_for_each(AttrCursor::finish)
+    }
+}
+
 /// The word attributes a word line reads.
 struct WordAttrs<A> {
     form: A,
@@ -262,8 +419,22 @@ struct WordAttrs<A> {
     extra: A,
 }
 
-/// Token attributes of a multiword-token line, columns 3 to 9.
-const RANGE_COLUMNS: [&str; 7] = ["lemma", "upos", "xpos", "feats", "head", "deprel", "deps"];
+impl<A> WordAttrs<A> {
+    fn open<'d, L: LayerView<'d, Attr = A>>(words: L) -> WordAttrs<A> {
+        let [form, lemma, upos, xpos, feats, head, deprel, deps, misc, extra] = words.attrs(WORD_ATTRS);
+        WordAttrs { form, lemma, upos, xpos, feats, head, deprel, deps, misc, extra }
+    }
+
+    /// Finishes every cursor: the first error.
+    fn finish<'d>(&mut self) -> Result<(), WriteError>
+    where
+        A: AttrCursor<'d>,
+    {
+        let WordAttrs { form, lemma, upos, xpos, feats, head, deprel, deps, misc, extra } = self;
+        let all = [form, lemma, upos, xpos, feats, head, deprel, deps, misc, extra];
+        all.into_iter().try_for_each(AttrCursor::finish)
+    }
+}
 
 /// Writes a document with a `word` layer.
 struct Writer<'d, A> {
@@ -274,19 +445,12 @@ struct Writer<'d, A> {
     tokens: Vec<Ext>,
     words: Vec<Ext>,
     /// Per word: the relation that heads it, as (head word, label).
-    heads: Vec<Option<(usize, Option<&'d str>)>>,
+    heads: Vec<Option<(usize, Option<Val<'d>>)>>,
     /// Per word of the current sentence: its id.
     ids: Vec<(u32, u32)>,
-    /// Sentence attributes: `comments`, `sent_id`, `text`.
-    comments: A,
-    sent_id: A,
-    sent_text: A,
-    /// The paragraph `id`, when there are paragraphs.
-    par_id: Option<A>,
-    /// Token attributes: [`RANGE_COLUMNS`], `misc`, `extra`.
-    token_columns: [A; 7],
-    token_misc: A,
-    token_extra: A,
+    /// A `HEAD` id written out, to decode `DEPS` with.
+    head_buf: String,
+    attrs: Attrs<A>,
     word: WordAttrs<A>,
 }
 
@@ -300,8 +464,7 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         let tokens = doc.layer(names::TOKEN).ok_or(WriteError::MissingLayer(names::TOKEN))?;
         let word_spans = extents(Some(words))?;
         let mut heads = vec![None; word_spans.len()];
-        for r in 0..words.relation_count() {
-            let (from, to, label) = words.relation(r)?;
+        words.each_relation(|from, to, label| {
             let (from, to) = (from as usize, to as usize);
             if from >= heads.len() || to >= heads.len() {
                 return Err(WriteError::Structure {
@@ -312,9 +475,9 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
             if heads[to].is_none() {
                 heads[to] = Some((from, label));
             }
-        }
+            Ok(())
+        })?;
         let paragraphs = doc.layer(names::PARAGRAPH);
-        let w = |name| words.attr(name);
         Ok(Writer {
             id: doc.id(),
             text: doc.text()?,
@@ -324,29 +487,21 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
             words: word_spans,
             heads,
             ids: Vec::new(),
-            comments: sentences.attr("comments"),
-            sent_id: sentences.attr("sent_id"),
-            sent_text: sentences.attr("text"),
-            par_id: paragraphs.map(|p| p.attr("id")),
-            token_columns: RANGE_COLUMNS.map(|name| tokens.attr(name)),
-            token_misc: tokens.attr("misc"),
-            token_extra: tokens.attr("extra"),
-            word: WordAttrs {
-                form: w("form"),
-                lemma: w("lemma"),
-                upos: w("upos"),
-                xpos: w("xpos"),
-                feats: w("feats"),
-                head: w("head"),
-                deprel: w("deprel"),
-                deps: w("deps"),
-                misc: w("misc"),
-                extra: w("extra"),
-            },
+            head_buf: String::new(),
+            attrs: Attrs::open(sentences, paragraphs, tokens),
+            word: WordAttrs::open(words),
         })
     }
 
+    /// Writes the document, then finishes the cursors: an error of theirs
+    /// (a damaged stored document) comes first.
     fn write(mut self, out: &mut String) -> Result<(), WriteError> {
+        let written = self.write_sentences(out);
+        let finished = self.attrs.finish().and(self.word.finish());
+        finished.and(written)
+    }
+
+    fn write_sentences(&mut self, out: &mut String) -> Result<(), WriteError> {
         out.reserve(self.text.len() * 8);
         let mut seeded = false;
         let mut sent_ids = Series::default();
@@ -362,7 +517,7 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
             if par.is_some() {
                 p += 1;
             }
-            let stored = self.comments.get(si)?;
+            let stored = self.attrs.comments.get(si);
             let lines = Template::new(stored.as_deref(), default_template(si == 0, par.is_some()));
             if si == 0 {
                 seeded = lines.clone().any(|line| line == P_NEWDOC_ID);
@@ -377,8 +532,8 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
                     }
                     P_NEWDOC => out.push_str("# newdoc"),
                     P_NEWPAR_ID => {
-                        let stored = match (par, &mut self.par_id) {
-                            (Some(k), Some(ids)) => ids.get(k)?,
+                        let stored = match (par, &mut self.attrs.par_id) {
+                            (Some(k), Some(ids)) => ids.get(k),
                             _ => None,
                         };
                         if !par_ids.make(stored.as_deref(), doc_id, FIRST_PAR_SUFFIX) {
@@ -396,7 +551,7 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
                         par_ids.advance(false);
                     }
                     P_SENT_ID => {
-                        let stored = self.sent_id.get(si)?;
+                        let stored = self.attrs.sent_id.get(si);
                         if !sent_ids.make(stored.as_deref(), doc_id, FIRST_SENT_SUFFIX) {
                             return Err(WriteError::Structure {
                                 index: si,
@@ -409,7 +564,7 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
                     }
                     P_TEXT => {
                         out.push_str("# text = ");
-                        match self.sent_text.get(si)? {
+                        match self.attrs.sent_text.get(si) {
                             Some(v) => out.push_str(&v),
                             None => out.push_str(sentence_text),
                         }
@@ -509,17 +664,17 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         push_u32(out, b);
         out.push('\t');
         column(out, span_text(self.text, token, L, t)?, L, t, "form")?;
-        for (name, attr) in RANGE_COLUMNS.iter().zip(&mut self.token_columns) {
+        for (name, attr) in TOKEN_ATTRS.iter().zip(&mut self.attrs.token_columns) {
             out.push('\t');
-            match attr.get(t)? {
+            match attr.get(t) {
                 Some(v) => column(out, &v, L, t, name)?,
                 None => out.push('_'),
             }
         }
         out.push('\t');
-        let misc = self.token_misc.get(t)?;
+        let misc = self.attrs.token_misc.get(t);
         push_surface_misc(out, misc.as_deref(), no_space);
-        if let Some(extra) = self.token_extra.get(t)? {
+        if let Some(extra) = self.attrs.token_extra.get(t) {
             out.push('\t');
             out.push_str(&extra);
         }
@@ -533,16 +688,16 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         const L: &str = names::WORD;
         let word = self.words[i];
         let a = &mut self.word;
-        let form_attr = a.form.get(i)?;
-        let lemma = a.lemma.get(i)?;
-        let upos = a.upos.get(i)?;
-        let xpos = a.xpos.get(i)?;
-        let feats = a.feats.get(i)?;
-        let head_attr = a.head.get(i)?;
-        let deprel_attr = a.deprel.get(i)?;
-        let deps = a.deps.get(i)?;
-        let misc = a.misc.get(i)?;
-        let extra = a.extra.get(i)?;
+        let form_attr = a.form.get(i);
+        let lemma = a.lemma.get_val(i);
+        let upos = a.upos.get_val(i);
+        let xpos = a.xpos.get_val(i);
+        let feats = a.feats.get_val(i);
+        let head_attr = a.head.get(i);
+        let deprel_attr = a.deprel.get(i);
+        let deps = a.deps.get(i);
+        let misc = a.misc.get(i);
+        let extra = a.extra.get(i);
         push_id(out, self.ids[i - w0]);
         out.push('\t');
         let form = match &form_attr {
@@ -551,17 +706,21 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         };
         column(out, form, L, i, "form")?;
         out.push('\t');
-        column(out, lemma.as_deref().unwrap_or(form), L, i, "lemma")?;
+        match &lemma {
+            Some(lemma) => column_val(out, lemma, L, i, "lemma")?,
+            // The form, checked above.
+            None => out.push_str(form),
+        }
         for v in [&upos, &xpos, &feats] {
             out.push('\t');
             match v {
-                Some(v) => column(out, v, L, i, "upos, xpos or feats")?,
+                Some(v) => column_val(out, v, L, i, "upos, xpos or feats")?,
                 None => out.push('_'),
             }
         }
         out.push('\t');
-        let head_at = out.len();
-        let deprel: &str = match self.heads[i] {
+        // HEAD: the id of the word the relation comes from, or a string.
+        let (head_id, head, deprel): (Option<(u32, u32)>, &str, Val<'_>) = match self.heads[i] {
             Some((from, label)) => {
                 if from < w0 || from - w0 >= self.ids.len() {
                     return Err(WriteError::Structure {
@@ -569,31 +728,49 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
                         message: "the word's head is in another sentence".into(),
                     });
                 }
-                push_id(out, self.ids[from - w0]);
-                label.unwrap_or("_")
+                let id = self.ids[from - w0];
+                push_id(out, id);
+                (Some(id), "", label.unwrap_or(("_", true)))
             }
             None => {
                 // A root when an integer word, unattached when an empty node.
                 let (head, deprel) = if word.start < word.end { ("0", "root") } else { ("_", "_") };
-                column(out, head_attr.as_deref().unwrap_or(head), L, i, "head")?;
-                deprel_attr.as_deref().unwrap_or(deprel)
+                let head = head_attr.as_deref().unwrap_or(head);
+                column(out, head, L, i, "head")?;
+                // DEPS has always been built with at most the first 24 bytes
+                // of HEAD (`_` when they end inside a character).
+                let head = if head.len() <= 24 { head } else { head.get(..24).unwrap_or("_") };
+                (None, head, (deprel_attr.as_deref().unwrap_or(deprel), false))
             }
         };
-        // The head as written, for DEPS; copied because `out` grows.
-        let mut head_buf = [0u8; 24];
-        let head_len = (out.len() - head_at).min(head_buf.len());
-        head_buf[..head_len].copy_from_slice(&out.as_bytes()[head_at..head_at + head_len]);
-        let head = std::str::from_utf8(&head_buf[..head_len]).unwrap_or("_");
         out.push('\t');
-        column(out, deprel, L, i, "deprel")?;
+        let (deprel, deprel_fits) = deprel;
+        if !deprel_fits {
+            check(deprel, L, i, "deprel")?;
+        }
+        out.push_str(deprel);
         out.push('\t');
-        match &deps {
-            Some(d) => {
+        match (&deps, head_id) {
+            (Some(d), _) => {
+                let head = match head_id {
+                    Some(id) => {
+                        self.head_buf.clear();
+                        push_id(&mut self.head_buf, id);
+                        &self.head_buf
+                    }
+                    None => head,
+                };
                 let at = out.len();
                 push_decoded_deps(out, d, head);
                 check(&out[at..], L, i, "deps")?;
             }
-            None => push_default_deps(out, head, deprel),
+            // `push_default_deps` for a head that is an id.
+            (None, Some(id)) => {
+                push_id(out, id);
+                out.push(':');
+                out.push_str(deprel);
+            }
+            (None, None) => push_default_deps(out, head, deprel),
         }
         out.push('\t');
         match surface {
@@ -617,15 +794,23 @@ fn write_tokens<'d, D: DocView<'d>>(doc: D, out: &mut String) -> Result<(), Writ
     let sentence_layer = doc.layer(names::SENTENCE).ok_or(WriteError::MissingLayer(names::SENTENCE))?;
     let token_layer = doc.layer(names::TOKEN).ok_or(WriteError::MissingLayer(names::TOKEN))?;
     let paragraph_layer = doc.layer(names::PARAGRAPH);
+    let mut attrs = Attrs::open(sentence_layer, paragraph_layer, token_layer);
+    let written = write_token_sentences(doc, sentence_layer, token_layer, paragraph_layer, &mut attrs, out);
+    attrs.finish().and(written)
+}
+
+fn write_token_sentences<'d, D: DocView<'d>>(
+    doc: D,
+    sentence_layer: D::Layer,
+    token_layer: D::Layer,
+    paragraph_layer: Option<D::Layer>,
+    attrs: &mut Attrs<AttrOf<'d, D>>,
+    out: &mut String,
+) -> Result<(), WriteError> {
     let (sentences, tokens, paragraphs) =
         (extents(Some(sentence_layer))?, extents(Some(token_layer))?, extents(paragraph_layer)?);
     let text = doc.text()?;
     let id = doc.id();
-    let mut sent_id = sentence_layer.attr("sent_id");
-    let mut par_id: Option<AttrOf<'d, D>> = paragraph_layer.map(|l| l.attr("id"));
-    const COLUMNS: [&str; 4] = ["lemma", "upos", "xpos", "feats"];
-    let mut columns = COLUMNS.map(|name| token_layer.attr(name));
-    let mut misc_attr = token_layer.attr("misc");
     let (mut t, mut p, mut written) = (0, 0, 0);
     let mut forms: Vec<(&str, bool, usize)> = Vec::new();
     for (si, &s) in sentences.iter().enumerate() {
@@ -660,8 +845,8 @@ fn write_tokens<'d, D: DocView<'d>>(doc: D, out: &mut String) -> Result<(), Writ
         if let Some(par) = paragraphs.get(p) {
             if par.start <= s.start && s.start < par.end.max(par.start + 1) {
                 out.push_str("# newpar");
-                let stored = match &mut par_id {
-                    Some(ids) => ids.get(p)?,
+                let stored = match &mut attrs.par_id {
+                    Some(ids) => ids.get(p),
                     None => None,
                 };
                 if let Some(id) = stored {
@@ -673,7 +858,7 @@ fn write_tokens<'d, D: DocView<'d>>(doc: D, out: &mut String) -> Result<(), Writ
             }
         }
         out.push_str("# sent_id = ");
-        match sent_id.get(si)? {
+        match attrs.sent_id.get(si) {
             Some(sid) => column(out, &sid, names::SENTENCE, si, "sent_id")?,
             None => {
                 out.push_str(id);
@@ -693,15 +878,16 @@ fn write_tokens<'d, D: DocView<'d>>(doc: D, out: &mut String) -> Result<(), Writ
             push_u32(out, k as u32 + 1);
             out.push('\t');
             column(out, form, names::TOKEN, ti, "form")?;
-            for (name, attr) in COLUMNS.iter().zip(&mut columns) {
+            // LEMMA, UPOS, XPOS, FEATS.
+            for (name, attr) in TOKEN_ATTRS.iter().zip(&mut attrs.token_columns[..4]) {
                 out.push('\t');
-                match attr.get(ti)? {
+                match attr.get(ti) {
                     Some(v) => column(out, &v, names::TOKEN, ti, name)?,
                     None => out.push('_'),
                 }
             }
             out.push_str("\t_\t_\t_\t");
-            let misc: Option<Cow<'d, str>> = misc_attr.get(ti)?;
+            let misc: Option<Cow<'d, str>> = attrs.token_misc.get(ti);
             if let Some(m) = &misc {
                 if memchr::memchr2(b'\t', b'\n', m.as_bytes()).is_some() {
                     return Err(WriteError::Value { layer: names::TOKEN, index: ti, what: "misc".into() });
