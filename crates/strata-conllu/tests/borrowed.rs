@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use strata_conllu::{write_doc, write_document, Reader, WriteError};
+use strata_conllu::{write_doc, write_document, DocWriter, Reader, WriteError};
 use strata_format::{AttrValue, Corpus, Document, Layer, Relation, Span, WriterBuilder};
 
 /// The documents through a strata file in memory, plain or compressed.
@@ -22,11 +22,13 @@ fn store(docs: &[Document], compressed: bool) -> Corpus<Vec<u8>> {
     Corpus::from_bytes(wtr.finish().unwrap()).unwrap()
 }
 
-/// For every stored document: the borrowed and the owned writers agree on
-/// the bytes or the error, and an error leaves the output as it was.
-/// Returns what each document gave.
+/// For every stored document: the borrowed writers (`write_doc`, and one
+/// `DocWriter` for all the documents) and the owned one agree on the bytes
+/// or the error, and an error leaves the output as it was. Returns what
+/// each document gave.
 fn both_ways(corpus: &Corpus<Vec<u8>>) -> Vec<Result<String, WriteError>> {
     let strings = corpus.string_table().unwrap();
+    let writer = DocWriter::new(&strings);
     corpus
         .iter()
         .map(|doc| {
@@ -36,6 +38,9 @@ fn both_ways(corpus: &Corpus<Vec<u8>>) -> Vec<Result<String, WriteError>> {
             let o = write_document(&doc.to_owned().unwrap(), &mut owned);
             assert_eq!(b, o, "document {:?}", doc.id());
             assert_eq!(borrowed, owned, "document {:?}", doc.id());
+            let mut cached = String::from("kept");
+            assert_eq!(writer.write(&doc, &mut cached), b, "document {:?}", doc.id());
+            assert_eq!(cached, owned, "document {:?}", doc.id());
             b.map(|()| borrowed["kept".len()..].to_string())
         })
         .collect()
@@ -314,6 +319,41 @@ proptest! {
             let _ = wtr.add(doc);
         }
         both_ways(&Corpus::from_bytes(wtr.finish().unwrap()).unwrap());
+    }
+
+    /// A damaged strata file: `write_doc` succeeds only on documents that
+    /// `to_owned` reads, and then writes what `write_document` writes of
+    /// them.
+    #[test]
+    fn damaged_records_are_never_written(seed in any::<u64>(), hits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4)) {
+        let input = generate(seed);
+        let docs: Vec<Document> = Reader::new(input.as_bytes(), "d").map(|p| p.unwrap().document).collect();
+        let mut bytes = store(&docs, false).as_bytes().to_vec();
+        // Only the records: the header, directory and dictionary are
+        // checked when the file is opened.
+        let records = 16..bytes.len() / 2;
+        for (at, byte) in hits {
+            bytes[records.start + at % records.len()] = byte;
+        }
+        let Ok(corpus) = Corpus::from_bytes(bytes) else { return Ok(()) };
+        let Ok(strings) = corpus.string_table() else { return Ok(()) };
+        let writer = DocWriter::new(&strings);
+        for doc in corpus.iter().flatten() {
+            let mut out = String::new();
+            let written = writer.write(&doc, &mut out);
+            match doc.to_owned() {
+                Ok(owned) => {
+                    let mut expected = String::new();
+                    let result = write_document(&owned, &mut expected);
+                    prop_assert_eq!(written, result);
+                    prop_assert_eq!(out, expected);
+                }
+                Err(_) => {
+                    prop_assert!(written.is_err());
+                    prop_assert!(out.is_empty());
+                }
+            }
+        }
     }
 
     /// Documents of tokens with attributes moved around and some layers
