@@ -3,10 +3,12 @@
 //! (`write.rs`).
 //!
 //! The writer visits the spans of each layer in order, so an attribute is
-//! read through a cursor that only moves forward: for a stored document
-//! that walks the packed codes once, without a dictionary search or a UTF-8
-//! check per value and without allocating (integer values, which CoNLL-U
-//! documents do not have, are the exception: they are formatted).
+//! read through a cursor that only moves forward. For a stored document the
+//! cursor reads the attribute's code columns in place and each value is
+//! checked once, as `Doc::to_owned` checks it; a dictionary string is looked
+//! up, and checked to fit in a CoNLL-U column, once per [`crate::DocWriter`]
+//! ([`Dict`]). Nothing is allocated per value (integer values, which
+//! CoNLL-U documents do not have, are the exception: they are formatted).
 
 use std::borrow::Cow;
 use std::cell::Cell;

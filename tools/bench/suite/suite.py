@@ -213,6 +213,10 @@ class Suite:
                 i["words"] = j["words"]
                 self.rec("convert", name, "strata-conllu import (in process)", seconds=j["seconds"], bytes_in=i["bytes"],
                          words=j["words"], maxrss=j["maxrss_bytes"])
+                j = self.rs("conllu-export", out, "--reps", reps)
+                self.rec("convert", name, "strata-conllu export (in process)", seconds=j["seconds"], bytes_in=i["bytes"],
+                         words=j["words"], words_per_second=j["words_per_second"],
+                         to_owned_words_per_second=j["to_owned_words_per_second"], maxrss=j["maxrss_bytes"])
 
     def cores(self):
         """One core against two: convert (-j 1, -j 2) and scan (1, 2 threads)
@@ -429,7 +433,8 @@ class Suite:
             out += [("floor", n, "cat > /dev/null"), ("floor", n, "wc -l"), ("convert", n, "strata convert"),
                     ("convert", n, "strata export"), ("open", n, "strata Corpus::open"), ("access", n, "strata doc(i), whole")]
         for n in self.conllu_inputs():
-            out += [("scan", n, "strata scan"), ("convert", n, "strata-conllu import (in process)")]
+            out += [("scan", n, "strata scan"), ("convert", n, "strata-conllu import (in process)"),
+                    ("convert", n, "strata-conllu export (in process)")]
         for n in self.peer_conllu_inputs():
             out += [("size", n, "CoNLL-U zstd -19"), ("size", n, "CoNLL-U gzip -6"), ("size", n, "strata")]
             if self.peers:
