@@ -230,27 +230,39 @@ impl Source {
     /// their memory from there.
     pub fn each(self, built: Option<&Recycle>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
         match self {
-            Source::Strata { name, corpus } => {
-                // Mapped, not read: progress moves by an even share per document.
-                let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
-                for (i, doc) in corpus.iter().enumerate() {
-                    crate::progress::BYTES_READ.fetch_add(share, std::sync::atomic::Ordering::Relaxed);
-                    let doc = doc.and_then(|d| d.to_owned());
-                    f(Item {
-                        location: format!("{name}: document {i}"),
-                        doc: doc.map(Doc::Owned).map_err(|e| e.to_string()),
-                        warnings: Vec::new(),
-                        errors: Vec::new(),
-                    })?;
-                }
-                Ok(corpus.as_bytes().len() as u64)
-            }
+            Source::Strata { name, corpus } => strata_each(&corpus, &mut |i, doc| f(strata_item(&name, i, doc))),
             Source::Jsonl { input, pending, first_len, .. } => jsonl_each(input, pending, first_len, f),
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
             Source::Sgml { input, options } => sgml_each(input, &options, f),
             Source::Brat { id, txt, ann } => brat_each(&id, &txt, &ann, f),
             Source::Conllu { input, id } => conllu_each(input, &id, built, f),
         }
+    }
+}
+
+/// Calls `f` with each document of a strata corpus in turn, borrowed, and
+/// its number; returns the bytes read.
+pub fn strata_each(
+    corpus: &strata_reader::Corpus,
+    f: &mut dyn FnMut(usize, strata_format::Result<strata_format::Doc<'_>>) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    // Mapped, not read: progress moves by an even share per document.
+    let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
+    for (i, doc) in corpus.iter().enumerate() {
+        crate::progress::BYTES_READ.fetch_add(share, std::sync::atomic::Ordering::Relaxed);
+        f(i, doc)?;
+    }
+    Ok(corpus.as_bytes().len() as u64)
+}
+
+/// The item for document `i` of strata input `name`: a copy of it, or why
+/// it cannot be read.
+pub fn strata_item(name: &str, i: usize, doc: strata_format::Result<strata_format::Doc<'_>>) -> Item {
+    Item {
+        location: format!("{name}: document {i}"),
+        doc: doc.and_then(|d| d.to_owned()).map(Doc::Owned).map_err(|e| e.to_string()),
+        warnings: Vec::new(),
+        errors: Vec::new(),
     }
 }
 

@@ -21,6 +21,9 @@
 //! - [`write_document`] writes a document as CoNLL-U: the original bytes for
 //!   a document that came from CoNLL-U, valid CoNLL-U (words = tokens) for
 //!   any other document with `sentence` and `token` layers.
+//! - [`write_doc`] writes a document of a strata file the same way, reading
+//!   it in place (no `to_owned` copy): the fast path of an export;
+//!   [`DocWriter`] does it for the documents of a corpus in turn.
 //! - [`Problem`]: an error or warning at a line and column of the input.
 //!
 //! ```
@@ -43,10 +46,11 @@
 
 mod read;
 mod rules;
+mod view;
 mod write;
 
 pub use crate::read::{Parsed, Reader, Rejected, Report};
-pub use crate::write::{write_document, WriteError};
+pub use crate::write::{write_doc, write_document, DocWriter, WriteError};
 
 /// Layer names (spec/CONLLU.md section 3).
 pub mod names {

@@ -29,35 +29,32 @@ pub(crate) fn default_template(first_in_doc: bool, starts_par: bool) -> &'static
     }
 }
 
-/// The id that follows `prev` in a numbered series: the trailing run of
-/// ASCII digits plus one, keeping its zero padding (`s-0009` gives
-/// `s-0010`, `x9` gives `x10`). `None` when `prev` ends in no digit.
+/// Appends the id that follows `prev` in a numbered series to `out`: the
+/// trailing run of ASCII digits plus one, keeping its zero padding
+/// (`s-0009` gives `s-0010`, `x9` gives `x10`). `false` (and nothing
+/// appended) when `prev` ends in no digit.
 ///
 /// Treebanks number sentences and paragraphs this way, so storing only the
 /// ids that break the series saves one dictionary string per sentence.
-pub(crate) fn next_id(prev: &str) -> Option<String> {
-    let b = prev.as_bytes();
-    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+pub(crate) fn push_next_id(out: &mut String, prev: &str) -> bool {
+    let digits = prev.bytes().rev().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
-        return None;
+        return false;
     }
-    let mut out = prev.as_bytes().to_vec();
-    let mut i = out.len();
-    loop {
-        if i == out.len() - digits {
-            // All nines: one more digit, as 9 + 1 = 10.
-            out.insert(i, b'1');
-            break;
+    let (head, number) = prev.split_at(prev.len() - digits);
+    out.push_str(head);
+    // The last digit that is not a 9 goes up by one and the 9s after it
+    // become 0s; all nines gain a digit, as 9 + 1 = 10.
+    match number.bytes().rposition(|c| c != b'9') {
+        Some(k) => {
+            out.push_str(&number[..k]);
+            out.push(char::from(number.as_bytes()[k] + 1));
         }
-        i -= 1;
-        if out[i] == b'9' {
-            out[i] = b'0';
-        } else {
-            out[i] += 1;
-            break;
-        }
+        None => out.push('1'),
     }
-    String::from_utf8(out).ok()
+    let zeros = number.bytes().rev().take_while(|&c| c == b'9').count();
+    out.extend(std::iter::repeat_n('0', zeros));
+    true
 }
 
 /// The id a sentence or paragraph gets when none is stored: the one after
@@ -65,9 +62,21 @@ pub(crate) fn next_id(prev: &str) -> Option<String> {
 /// for sentences and `{doc id}-p0001` for paragraphs (the English Web
 /// Treebank's scheme) when the document has a `# newdoc id`.
 pub(crate) fn derived_id(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str) -> Option<String> {
-    match prev {
-        Some(p) => next_id(p),
-        None => doc_id.map(|d| format!("{d}{first_suffix}")),
+    let mut out = String::new();
+    push_derived_id(&mut out, prev, doc_id, first_suffix).then_some(out)
+}
+
+/// Appends [`derived_id`] to `out`; `false` (and nothing appended) when
+/// there is none.
+pub(crate) fn push_derived_id(out: &mut String, prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str) -> bool {
+    match (prev, doc_id) {
+        (Some(p), _) => push_next_id(out, p),
+        (None, Some(d)) => {
+            out.push_str(d);
+            out.push_str(first_suffix);
+            true
+        }
+        (None, None) => false,
     }
 }
 
@@ -218,12 +227,19 @@ pub(crate) fn push_decoded_deps(out: &mut String, stored: &str, head: &str) {
 mod tests {
     use super::*;
 
+    fn next_id(prev: &str) -> Option<String> {
+        let mut out = String::new();
+        push_next_id(&mut out, prev).then_some(out)
+    }
+
     #[test]
     fn next_id_keeps_padding_and_grows() {
         assert_eq!(next_id("a-0009").as_deref(), Some("a-0010"));
         assert_eq!(next_id("x9").as_deref(), Some("x10"));
         assert_eq!(next_id("99").as_deref(), Some("100"));
         assert_eq!(next_id("s1").as_deref(), Some("s2"));
+        assert_eq!(next_id("a1999").as_deref(), Some("a2000"));
+        assert_eq!(next_id("b-0").as_deref(), Some("b-1"));
         assert_eq!(next_id("abc"), None);
         assert_eq!(next_id(""), None);
     }

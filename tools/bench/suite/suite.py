@@ -218,6 +218,10 @@ class Suite:
                 self.rec("convert", name, "strata-conllu import, built and written (in process)",
                          seconds=j["built_and_written_seconds"], bytes_in=i["bytes"], words=j["words"],
                          maxrss=j["maxrss_bytes"])
+                j = self.rs("conllu-export", out, "--reps", reps)
+                self.rec("convert", name, "strata-conllu export (in process)", seconds=j["seconds"], bytes_in=i["bytes"],
+                         words=j["words"], words_per_second=j["words_per_second"],
+                         to_owned_words_per_second=j["to_owned_words_per_second"], maxrss=j["maxrss_bytes"])
 
     def cores(self):
         """One core against two: convert (-j 1, -j 2) and scan (1, 2 threads)
@@ -445,7 +449,8 @@ class Suite:
                     ("convert", n, "strata export"), ("open", n, "strata Corpus::open"), ("access", n, "strata doc(i), whole")]
         for n in self.conllu_inputs():
             out += [("scan", n, "strata scan"), ("scan", n, "strata scan, words only, 2 threads"),
-                    ("convert", n, "strata-conllu import (in process)")]
+                    ("convert", n, "strata-conllu import (in process)"),
+                    ("convert", n, "strata-conllu export (in process)")]
         for n in self.peer_conllu_inputs():
             out += [("size", n, "CoNLL-U zstd -19"), ("size", n, "CoNLL-U gzip -6"), ("size", n, "strata"),
                     ("breakdown", n, "strata")]

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
+use strata_conllu::DocWriter;
 use strata_format::{Date, ValueRef};
 use strata_reader::Doc;
 
@@ -165,7 +166,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let marked: Vec<String> =
         args.mark.clone().unwrap_or_else(|| render::DEFAULT_MARKED.iter().map(|s| s.to_string()).collect());
     let style = HumanStyle { color, marked: &marked };
-    let mut printer = Printer { out: BufWriter::new(stdout.lock()), format, style, shown: 0, buf: String::new() };
+    // CoNLL-U is written from the documents in place (a dictionary that is
+    // not UTF-8 as a whole leaves every document to be copied first).
+    let in_place = format == CatFormat::Conllu && super::export_in_place();
+    let strings = if in_place { corpus.string_table().ok() } else { None };
+    let conllu = strings.as_ref().map(DocWriter::new);
+    let mut printer =
+        Printer { out: BufWriter::new(stdout.lock()), format, style, shown: 0, buf: String::new(), conllu };
     let filters = Filters { dates, has: &args.has };
 
     let mut missing = 0;
@@ -239,6 +246,8 @@ struct Printer<'a, W: Write> {
     style: HumanStyle<'a>,
     shown: u64,
     buf: String,
+    /// Writes CoNLL-U in place, for `--format conllu`.
+    conllu: Option<DocWriter<'a, 'a>>,
 }
 
 impl<W: Write> Printer<'_, W> {
@@ -247,6 +256,10 @@ impl<W: Write> Printer<'_, W> {
         if self.format == CatFormat::Ids {
             self.buf.push_str(doc.id());
             self.buf.push('\n');
+        } else if self.conllu.as_ref().is_some_and(|w| w.write(doc, &mut self.buf).is_ok()) {
+            // Written in place: `write_doc` succeeds only where the copy
+            // below would give the same bytes. Otherwise the copy gives the
+            // error it always has.
         } else {
             let owned = doc.to_owned().with_context(|| format!("cannot read document {}", doc.index()))?;
             match self.format {

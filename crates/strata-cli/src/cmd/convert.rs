@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::ValueEnum;
 use strata_annotate::Annotator;
+use strata_conllu::DocWriter;
 use strata_format::Schema;
 
 use crate::formats::Format;
@@ -211,9 +212,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let recycle = Recycle::default();
     let built = (to == Format::Strata && args.annotate.is_none()).then_some(&recycle);
     let mut counts = Counts::default();
-    let mut on_item = |item: Item| -> anyhow::Result<()> {
+    // Strata corpora to CoNLL-U: documents are written in place, not
+    // copied first (`export_in_place`).
+    let in_place = super::export_in_place()
+        && to == Format::Conllu
+        && !folder
+        && args.annotate.is_none()
+        && opened.iter().all(|s| matches!(s, Source::Strata { .. }));
+    let mut on_item = |sink: &mut Sink, arrival: Arrival| -> anyhow::Result<()> {
         counts.documents_in += 1;
         progress.update(counts.documents_in);
+        let item = match arrival {
+            Arrival::Written => {
+                counts.written += 1;
+                return Ok(());
+            }
+            Arrival::Item(item) => item,
+        };
         for w in &item.warnings {
             progress.println(w);
         }
@@ -248,8 +263,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let annotators = args.annotate.as_ref().map_or(&[][..], |a| &a.0[..]);
     // Besides the reading and the writing thread, the rest annotate.
     let annotating_threads = jobs.saturating_sub(2).max(1);
-    let read = if jobs == 1 {
-        read_all(opened, annotators, 1, built, &mut |batch| batch.into_iter().try_for_each(&mut on_item))
+    let mut take =
+        |sink: &mut Sink, batch: Vec<Item>| batch.into_iter().try_for_each(|item| on_item(sink, Arrival::Item(item)));
+    let read = if in_place {
+        export_in_place(opened, &mut sink, &mut on_item)
+    } else if jobs == 1 {
+        read_all(opened, annotators, 1, built, &mut |batch| take(&mut sink, batch))
     } else {
         // Two stages: one thread reads and parses, this one checks, encodes
         // and writes. Batches pass in input order through a bounded channel,
@@ -263,8 +282,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             let reader = scope.spawn(move || {
                 read_all(opened, annotators, annotating_threads, built, &mut |batch| Ok(tx.send(batch)?))
             });
-            let written: anyhow::Result<()> =
-                rx.into_iter().try_for_each(|batch| batch.into_iter().try_for_each(&mut on_item));
+            let written: anyhow::Result<()> = rx.into_iter().try_for_each(|batch| take(&mut sink, batch));
             // The receiver is gone now: when writing failed, the reader
             // stops at its next send instead of waiting forever.
             let read = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread panicked")));
@@ -322,6 +340,45 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         writeln!(io::stderr(), "{line}")?;
     }
     Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
+}
+
+/// What reaches the writing side: a document read (and copied) or why it
+/// could not be, or a document [`Sink::add_stored`] wrote already.
+enum Arrival {
+    Item(Item),
+    Written,
+}
+
+/// Strata corpora to a CoNLL-U stream: each document is written in place
+/// ([`Sink::add_stored`]), and only one that cannot be is copied for
+/// `on_item` as [`read_all`] would hand it over, so the output, messages and
+/// counts are the same. Returns the number of inputs and bytes.
+fn export_in_place(
+    sources: Vec<Source>,
+    sink: &mut Sink,
+    on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
+) -> anyhow::Result<(u64, u64)> {
+    let (mut inputs, mut bytes) = (0, 0);
+    for source in sources {
+        inputs += 1;
+        crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Source::Strata { name, corpus } = source else {
+            bail!("only strata inputs are written in place");
+        };
+        // A dictionary that is not UTF-8 as a whole: every document is
+        // copied, and those whose strings are damaged are reported.
+        let strings = corpus.string_table().ok();
+        let writer = strings.as_ref().map(DocWriter::new);
+        bytes += sources::strata_each(&corpus, &mut |i, doc| {
+            if let (Ok(d), Some(writer)) = (&doc, &writer) {
+                if sink.add_stored(d, writer)? {
+                    return on_item(sink, Arrival::Written);
+                }
+            }
+            on_item(sink, Arrival::Item(sources::strata_item(&name, i, doc)))
+        })?;
+    }
+    Ok((inputs, bytes))
 }
 
 /// Reads every source in order, annotating each document when asked, and

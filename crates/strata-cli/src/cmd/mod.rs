@@ -29,6 +29,14 @@ pub fn open_corpus(path: &Path) -> anyhow::Result<Corpus> {
     corpus.with_context(|| path.display().to_string())
 }
 
+/// Whether strata documents go to CoNLL-U in place (`convert`, `cat`),
+/// without the copy every other output takes. The environment variable
+/// `STRATA_EXPORT_COPY` turns it off, for tests and measurements: the
+/// output, messages and counts are the same either way.
+pub fn export_in_place() -> bool {
+    std::env::var_os("STRATA_EXPORT_COPY").is_none()
+}
+
 /// Bytes as a short human figure: `1.5 MB`.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

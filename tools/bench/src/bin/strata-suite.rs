@@ -13,6 +13,8 @@
 //!                                                   with --layer, the spans of that layer only, text included
 //! strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
 //!                                                   CoNLL-U to documents, built, and into strata, in memory
+//! strata-suite conllu-export FILE.strata [--reps R] [--owned false]
+//!                                                   every document to CoNLL-U in memory, in place and via to_owned
 //! strata-suite annotate FILE [--reps R]             sentences and tokens of tagged articles
 //! ```
 //!
@@ -54,6 +56,7 @@ usage: strata-suite gen-tagged --size-mb N -o FILE [--seed S]
        strata-suite breakdown FILE
        strata-suite scan FILE [--threads N] [--reps R] [--layer L]
        strata-suite conllu-import FILE [--reps R] [--ways owned,built,written]
+       strata-suite conllu-export FILE.strata [--reps R] [--owned false]
        strata-suite annotate FILE [--reps R]";
 
 /// Parsed command line: the command, its positional arguments and options.
@@ -137,6 +140,7 @@ fn run() -> Result<Json> {
         "conllu-import" => {
             conllu_import(args.file()?, args.opt("reps", 3usize)?, &args.opt("ways", "all".to_string())?)
         }
+        "conllu-export" => conllu_export(args.file()?, args.opt("reps", 3usize)?, args.opt("owned", true)?),
         "annotate" => annotate(args.file()?, args.opt("reps", 3usize)?),
         other => Err(format!("unknown command {other:?}\n{USAGE}").into()),
     }
@@ -752,6 +756,64 @@ fn conllu_import(path: &str, reps: usize, ways: &str) -> Result<Json> {
         "built_seconds": secs(&built_times),
         "built_and_written_seconds": secs(&write_times),
         "strata_bytes": out_bytes,
+    }))
+}
+
+/// Every document of a strata file to CoNLL-U in a `String` (cleared per
+/// document), `reps` times each way: in place (`strata_conllu::DocWriter`)
+/// and through an owned copy (`Doc::to_owned` + `write_document`, the path
+/// before `write_doc`; skipped with `--owned false`, for profiling). Words
+/// are the nonempty spans of the `word` layers.
+fn conllu_export(path: &str, reps: usize, owned: bool) -> Result<Json> {
+    let corpus = open_corpus(path)?;
+    let strings = corpus.string_table()?;
+    let words: u64 = corpus
+        .iter()
+        .map(|d| -> Result<u64> {
+            let d = d?;
+            let Some(layer) = d.layer("word") else { return Ok(0) };
+            Ok(layer.span_columns().iter().flatten().filter(|s| s.start < s.end).count() as u64)
+        })
+        .sum::<Result<u64>>()?;
+    let writer = strata_conllu::DocWriter::new(&strings);
+    let mut buf = String::new();
+    let mut time = |borrowed: bool| -> Result<(Vec<Duration>, u64)> {
+        let mut times = Vec::with_capacity(reps);
+        let mut bytes = 0u64;
+        for _ in 0..reps.max(1) {
+            let t = Instant::now();
+            bytes = 0;
+            for doc in corpus.iter() {
+                let doc = doc?;
+                buf.clear();
+                if borrowed {
+                    writer.write(&doc, &mut buf)?;
+                } else {
+                    strata_conllu::write_document(&doc.to_owned()?, &mut buf)?;
+                }
+                bytes += buf.len() as u64;
+                black_box(&buf);
+            }
+            times.push(t.elapsed());
+        }
+        Ok((times, bytes))
+    };
+    let (in_place, bytes) = time(true)?;
+    let (owned, owned_bytes) = if owned { time(false)? } else { (Vec::new(), bytes) };
+    if bytes != owned_bytes {
+        return Err(format!("in place wrote {bytes} bytes, through to_owned {owned_bytes}").into());
+    }
+    let best = |t: &[Duration]| t.iter().min().map_or(0.0, Duration::as_secs_f64);
+    let rate = |t: &[Duration]| if t.is_empty() { 0.0 } else { words as f64 / best(t).max(1e-9) };
+    Ok(json!({
+        "file": path,
+        "docs": corpus.len(),
+        "words": words,
+        "bytes_out": bytes,
+        "seconds": secs(&in_place),
+        "words_per_second": rate(&in_place),
+        "to_owned_seconds": secs(&owned),
+        "to_owned_words_per_second": rate(&owned),
     }))
 }
 
