@@ -170,7 +170,9 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     /// Decodes the header, footer, directory and schema of a strata file.
     ///
     /// Cost: constant in the number of documents; allocates the schema and
-    /// the directory, never more than the bytes they occupy plus 1 MiB.
+    /// the directory, never more than the bytes they occupy plus 1 MiB. A
+    /// compressed file's string dictionary (version 3) is decompressed here
+    /// too, into memory of its size.
     ///
     /// # Errors
     /// [`ErrorKind::BadMagic`], [`ErrorKind::Version`],
