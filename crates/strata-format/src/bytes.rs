@@ -142,14 +142,14 @@ impl<'a> Column<'a> {
         if i >= self.len {
             return None;
         }
-        Some(self.get_unchecked_index(i))
+        Some(self.value_at(i))
     }
 
     /// The value at `i < len`. The decoder checked that `data` holds
     /// `len * bits` bits; a shorter slice reads as zero bits past its end,
     /// never out of bounds.
     #[inline(always)]
-    fn get_unchecked_index(&self, i: usize) -> u64 {
+    fn value_at(&self, i: usize) -> u64 {
         let bits = u32::from(self.bits);
         if bits == 0 {
             return 0;
@@ -177,7 +177,7 @@ impl<'a> Column<'a> {
 
     /// All values in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = u64> + Clone + '_ {
-        (0..self.len).map(|i| self.get_unchecked_index(i))
+        (0..self.len).map(|i| self.value_at(i))
     }
 
     /// Every value, in order, into `out` (cleared first): the fastest way
@@ -226,7 +226,7 @@ impl<'a> Column<'a> {
                     15 => unpack_groups::<15>(self.data, self.len, out),
                     _ => unpack_groups::<16>(self.data, self.len, out),
                 };
-                out.extend((done..self.len).map(|i| self.get_unchecked_index(i)));
+                out.extend((done..self.len).map(|i| self.value_at(i)));
             }
             (17..=57, _) => {
                 let mask = u64::MAX >> 64u32.wrapping_sub(bits);
@@ -239,13 +239,13 @@ impl<'a> Column<'a> {
                             w.copy_from_slice(b);
                             (u64::from_le_bytes(w) >> (bit & 7)) & mask
                         }
-                        None => self.get_unchecked_index(i),
+                        None => self.value_at(i),
                     };
                     out.push(v);
                     bit = bit.wrapping_add(u64::from(bits));
                 }
             }
-            _ => out.extend((0..self.len).map(|i| self.get_unchecked_index(i))),
+            _ => out.extend((0..self.len).map(|i| self.value_at(i))),
         }
     }
 

@@ -662,7 +662,7 @@ where
 
 /// The `from` (a `column1`) and `to` columns of relations given as
 /// `(from, to)`: `zigzag(from - to)` and `zigzag(to - r)`, so that a tree
-/// listed in word order takes a byte per value. Span indices are below
+/// listed in word order takes a few bits per value. Span indices are below
 /// the span count, a `usize`, so the i64 differences cannot overflow.
 pub(crate) fn put_relations<I>(out: &mut Vec<u8>, rels: I, widths: Widths)
 where
