@@ -11,7 +11,8 @@
 //!
 //! # Overview of types
 //! - [`Reader`] reads documents one at a time from any `BufRead`, holding
-//!   one document and one sentence of input, never the whole file. It yields
+//!   one document and one sentence of input, never the whole file, and at
+//!   most [`STRING_MEMORY`] bytes of the strings it has seen. It yields
 //!   a [`Parsed`] document (with the sentences that had errors left out and
 //!   reported) or a [`Rejected`] one. [`Reader::next_built`] is the fast
 //!   path to a strata file: it leaves the document in a
@@ -49,7 +50,7 @@ mod rules;
 mod view;
 mod write;
 
-pub use crate::read::{Parsed, Reader, Rejected, Report};
+pub use crate::read::{Parsed, Reader, Rejected, Report, STRING_MEMORY};
 pub use crate::write::{write_doc, write_document, DocWriter, WriteError};
 
 /// Layer names (spec/CONLLU.md section 3).

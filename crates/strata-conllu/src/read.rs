@@ -71,7 +71,8 @@ pub struct Rejected {
 /// (`n` counting documents from 1) otherwise.
 ///
 /// The reader holds the document being built and one sentence of input,
-/// never the whole file. Each item is a [`Parsed`] document or, when every
+/// never the whole file, and a dictionary of the strings it has seen, which
+/// it empties between documents once it passes [`STRING_MEMORY`]. Each item is a [`Parsed`] document or, when every
 /// sentence of it had an error (or the input could not be read), a
 /// [`Rejected`] one; after an input error the iterator ends.
 pub struct Reader<R> {
@@ -252,8 +253,9 @@ impl<R: BufRead> Reader<R> {
     /// Reads the next document into [`Reader::builder`], the fast path for
     /// writing it with `Writer::add_built`: as [`Iterator::next`], with the
     /// document left in the builder. The builder keeps its dictionary from
-    /// document to document, so after the first documents building one
-    /// allocates almost nothing.
+    /// document to document (up to [`STRING_MEMORY`] bytes, then it starts
+    /// over), so after the first documents building one allocates almost
+    /// nothing.
     pub fn next_built(&mut self) -> Option<Result<Report, Rejected>> {
         self.next_report()
     }
@@ -410,6 +412,11 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+/// The most memory the builder's dictionary of strings keeps between
+/// documents: a reader holds one document and one sentence of input, and
+/// this much of the strings it has seen.
+pub const STRING_MEMORY: usize = 8 << 20;
+
 impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Parsed, Rejected>;
 
@@ -466,7 +473,13 @@ impl<R: BufRead> Reader<R> {
             if self.cur.is_none() {
                 self.docs += 1;
                 self.cur = Some(DocState { id: newdoc.flatten(), ..DocState::default() });
-                self.builder.clear();
+                // The builder's strings save allocations from document to
+                // document, but must not grow with the whole input.
+                if self.builder.dictionary_bytes() > STRING_MEMORY {
+                    self.builder.clear_with_strings();
+                } else {
+                    self.builder.clear();
+                }
                 self.ids = Ids::new(&mut self.builder);
             }
             self.parse_block();

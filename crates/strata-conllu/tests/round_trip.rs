@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use strata_conllu::{write_document, Parsed, Reader};
+use strata_conllu::{write_document, Parsed, Reader, STRING_MEMORY};
 use strata_format::{Corpus, Document, WriterBuilder};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -267,4 +267,46 @@ fn the_fast_path_writes_the_same_bytes() {
     assert!(added.0 == built.0 && added.0 == handed.0, "all fixtures: the bytes differ");
     assert_eq!(added.1, built.1);
     assert_eq!(added.1, handed.1);
+}
+
+/// A reader's dictionary of strings stays bounded on an input whose
+/// vocabulary outgrows it (unique 4 KB MISC values, 16 MB in all): the
+/// builder starts over between documents, a writer follows it, and the
+/// three ways to write still give the same bytes.
+#[test]
+fn the_builder_forgets_strings_past_its_bound() {
+    let value = |i: usize| format!("Note={i:06}{}", "x".repeat(4096));
+    let mut input = String::new();
+    for d in 0..80 {
+        input += &format!("# newdoc id = d{d}\n");
+        for s in 0..10 {
+            let i = d * 50 + s * 5;
+            input += &format!("# sent_id = d{d}-{s}\n# text = a b c d e\n");
+            for w in 0..5 {
+                let (head, rel) = if w == 0 { (0, "root") } else { (1, "dep") };
+                input += &format!(
+                    "{}\t{}\t_\tX\t_\t_\t{head}\t{rel}\t_\t{}\n",
+                    w + 1,
+                    ["a", "b", "c", "d", "e"][w],
+                    value(i + w)
+                );
+            }
+            input += "\n";
+        }
+    }
+    assert!(input.len() > STRING_MEMORY + (STRING_MEMORY >> 1));
+    let mut reader = Reader::new(input.as_bytes(), "big");
+    let mut most = 0;
+    while let Some(item) = reader.next_built() {
+        assert!(item.unwrap().errors.is_empty());
+        most = most.max(reader.builder().dictionary_bytes());
+    }
+    // At most the bound, plus what one document (50 values) brings and the
+    // slack of growing buffers.
+    assert!(most < 2 * STRING_MEMORY, "{most}");
+    let [added, built, handed] = three_ways(input.as_bytes(), "big");
+    assert!(added.0 == built.0 && added.0 == handed.0, "the bytes differ once the builder starts over");
+    let corpus = Corpus::from_bytes(handed.0).unwrap();
+    let docs: Vec<Document> = corpus.iter().map(|d| d.unwrap().to_owned().unwrap()).collect();
+    assert_eq!(write_all(&docs), input);
 }

@@ -356,6 +356,23 @@ impl DocBuilder {
         self.cols.clear();
     }
 
+    /// As [`DocBuilder::clear`], and forgets the strings learned so far,
+    /// which a builder otherwise keeps for its whole life: a reader calls
+    /// it when [`DocBuilder::dictionary_bytes`] passes a bound, so that its
+    /// memory does not grow with the vocabulary of its input. The next
+    /// hand-over starts a new code space, which a writer follows.
+    pub fn clear_with_strings(&mut self) {
+        self.cols.clear();
+        self.strings = Interner::new();
+        self.handed = 0;
+    }
+
+    /// The memory the dictionary of learned strings takes, in bytes.
+    pub fn dictionary_bytes(&self) -> usize {
+        let s = &self.strings;
+        s.arena.capacity() + s.ends.capacity() * std::mem::size_of::<usize>() + s.slots.capacity() * 8
+    }
+
     /// The document id.
     pub fn id(&self) -> &str {
         &self.cols.id
