@@ -2,13 +2,12 @@
 //! plain text stream, or a folder of one text file per document. Every file appears
 //! atomically.
 
-use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use strata_conllu::DocWriter;
-use strata_format::{BuiltDoc, Doc, Document, ErrorKind, Schema, Writer, WriterBuilder};
+use strata_format::{BuiltDoc, Doc, Document, Schema, Writer, WriterBuilder};
 
 use crate::cleanup::{self, Tracked};
 use crate::formats::Format;
@@ -72,9 +71,6 @@ pub enum Sink {
         format: Format,
         check: Writer<io::Sink>,
         buf: String,
-        /// The id hashes of the documents [`Sink::add_stored`] wrote
-        /// without `check`.
-        stored_ids: HashSet<u64>,
     },
     /// One file per document, named by its id (two for brat: `.txt`, `.ann`).
     Folder {
@@ -116,7 +112,7 @@ impl Sink {
         if format == Format::Jsonl && declares {
             writeln!(dest, "{}", strata_jsonl::header_line(schema))?;
         }
-        Ok(Sink::Stream { dest, format, check: check()?, buf: String::new(), stored_ids: HashSet::new() })
+        Ok(Sink::Stream { dest, format, check: check()?, buf: String::new() })
     }
 
     /// Writes a document of a strata corpus as CoNLL-U in place, without
@@ -126,20 +122,17 @@ impl Sink {
     /// always has (a rejection, an error): the document is written here
     /// only when `add` would write it, and as the same bytes.
     pub fn add_stored(&mut self, doc: &Doc<'_>, writer: &DocWriter<'_, '_>) -> anyhow::Result<bool> {
-        let Sink::Stream { dest, format: Format::Conllu, check, buf, stored_ids } = self else {
+        let Sink::Stream { dest, format: Format::Conllu, check, buf } = self else {
             return Ok(false);
         };
-        // `add` rejects a document `check` refuses; `write_doc` checks that
-        // `to_owned` would read it and that it can be written.
-        let hash = strata_format::layout::id_hash(doc.id());
-        if stored_ids.contains(&hash) || check.contains_id(doc.id()) || !fits_data_model(doc) {
-            return Ok(false);
-        }
+        // `write_doc` checks that `to_owned` would read the document and
+        // that it can be written; then `check` applies the rules of `add`
+        // (and counts the id), so that a document is written here exactly
+        // when `add` of its copy would write it.
         buf.clear();
-        if writer.write(doc, buf).is_err() {
+        if writer.write(doc, buf).is_err() || check.check_stored(doc).is_err() {
             return Ok(false);
         }
-        stored_ids.insert(hash);
         dest.write_all(buf.as_bytes()).context("cannot write the output")?;
         Ok(true)
     }
@@ -167,15 +160,6 @@ impl Sink {
                 }
             }
         };
-        if let Sink::Stream { stored_ids, .. } = self {
-            // What `check` says of an id it has seen, for the documents
-            // `add_stored` wrote.
-            if !doc.id.is_empty() && stored_ids.contains(&strata_format::layout::id_hash(&doc.id)) {
-                let what = "the id is already in the corpus".to_string();
-                let e = strata_format::Error::from(ErrorKind::InvalidDocument { id: doc.id.clone(), what });
-                return Ok(Some(e.to_string()));
-            }
-        }
         let checked = match self {
             Sink::Strata(w) => w.add(doc),
             Sink::Stream { check, .. } | Sink::Folder { check, .. } => check.add(doc),
@@ -247,33 +231,6 @@ impl Sink {
             }
         }
     }
-}
-
-/// Whether a strata document that `to_owned` reads passes the check of
-/// [`Writer::add`] but for its id: what the reader does not check already
-/// (spans on character boundaries, no fragment table of one fragment, no
-/// layer without a name). Metadata and attribute types agree with the
-/// schema, which `merge_schema` checked against every input's.
-fn fits_data_model(doc: &Doc<'_>) -> bool {
-    let Ok(text) = doc.text() else { return false };
-    // In ASCII every offset is a boundary, and `to_owned` checks that spans
-    // lie inside the text.
-    let ascii = text.is_ascii();
-    let on_boundary = |at: u64| usize::try_from(at).is_ok_and(|at| text.is_char_boundary(at));
-    doc.layers().all(|layer| {
-        if layer.name().is_empty() {
-            return false;
-        }
-        let spans_fit =
-            ascii || layer.span_columns().iter().all(|s| s.is_some_and(|s| on_boundary(s.start) && on_boundary(s.end)));
-        let fragments_fit = !layer.has_fragments()
-            || (0..layer.len()).all(|i| {
-                layer.fragments(i).is_ok_and(|f| {
-                    f.len() != 1 && f.iter().all(|&(start, end)| start <= end && on_boundary(start) && on_boundary(end))
-                })
-            });
-        spans_fit && fragments_fit
-    })
 }
 
 /// One document in a stream format; `Err(why)` when the format cannot
