@@ -133,8 +133,11 @@ pub(crate) fn join(block: &[u8], schema: &Schema, expected: u64, base: u64) -> R
 /// The most bytes the stream table of a block can add to its records: a
 /// bound on the decompressed size a reader accepts.
 pub(crate) fn max_overhead(schema: &Schema) -> u64 {
-    let slots: u64 =
-        schema.layers.iter().map(|l| slot::ATTR.saturating_add(3u64.saturating_mul(l.attrs.len() as u64))).sum();
+    let slots = schema
+        .layers
+        .iter()
+        .map(|l| slot::ATTR.saturating_add(3u64.saturating_mul(l.attrs.len() as u64)))
+        .fold(0u64, u64::saturating_add);
     // Three varints of at most 10 bytes per column stream, two lengths and
     // the count.
     slots.saturating_mul(30).saturating_add(30)
