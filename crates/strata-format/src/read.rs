@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use zerocopy::FromBytes;
 
@@ -154,9 +154,10 @@ pub struct Corpus<D> {
     blocks: Option<SectionInfo>,
     id_index: SectionInfo,
     strings: SectionInfo,
-    /// The dictionary of a compressed file (version 3), decompressed at
-    /// open; `None` when it is stored plain and read in place.
-    strings_unpacked: Option<Vec<u8>>,
+    /// The dictionary of a compressed file (version 3), decompressed on
+    /// first use, so that opening stays constant-time; unused when the
+    /// dictionary is stored plain and read in place.
+    strings_unpacked: OnceLock<std::result::Result<Vec<u8>, (u64, String)>>,
     doc_count: u64,
     footer: Footer,
     /// The last block `doc` decompressed (block number, raw offset, bytes):
@@ -171,8 +172,8 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     ///
     /// Cost: constant in the number of documents; allocates the schema and
     /// the directory, never more than the bytes they occupy plus 1 MiB. A
-    /// compressed file's string dictionary (version 3) is decompressed here
-    /// too, into memory of its size.
+    /// compressed file's string dictionary (version 3) is decompressed
+    /// later, when a document or the dictionary is first read.
     ///
     /// # Errors
     /// [`ErrorKind::BadMagic`], [`ErrorKind::Version`],
@@ -324,11 +325,6 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         }
         let schema_bytes = bytes.get(schema_info.range()).unwrap_or(&[]);
         let schema = Schema::decode(schema_bytes, schema_info.offset)?;
-        let strings_unpacked = if strings.flags & layout::SECTION_FLAG_ZSTD != 0 {
-            Some(unpack_section(bytes.get(strings.range()).unwrap_or(&[]), strings)?)
-        } else {
-            None
-        };
 
         let corpus = Corpus {
             data,
@@ -340,12 +336,14 @@ impl<D: AsRef<[u8]>> Corpus<D> {
             blocks,
             id_index,
             strings,
-            strings_unpacked,
+            strings_unpacked: OnceLock::new(),
             doc_count,
             footer,
             last_block: Mutex::new(None),
         };
-        corpus.strings()?;
+        if strings.flags & layout::SECTION_FLAG_ZSTD == 0 {
+            corpus.strings()?;
+        }
         // The record stream must start at 0 and end where the documents
         // section (or its last block) ends.
         let raw_len = match corpus.blocks {
@@ -422,8 +420,16 @@ impl<D: AsRef<[u8]>> Corpus<D> {
     }
 
     pub(crate) fn strings(&self) -> Result<Strings<'_>> {
-        let bytes = self.strings_unpacked.as_deref().unwrap_or_else(|| self.section_bytes(self.strings));
-        Strings::parse(bytes, self.strings.offset, self.version)
+        let info = self.strings;
+        let bytes = if info.flags & layout::SECTION_FLAG_ZSTD == 0 {
+            self.section_bytes(info)
+        } else {
+            match self.strings_unpacked.get_or_init(|| unpack_section(self.section_bytes(info), info.offset)) {
+                Ok(bytes) => bytes,
+                Err((at, what)) => return Err(Error::corrupt(info.name(), *at, what.clone())),
+            }
+        };
+        Strings::parse(bytes, info.offset, self.version)
     }
 
     /// The string dictionary, checked once, for the fastest scans:
@@ -714,19 +720,19 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
 /// The content of a section stored compressed: an 8-byte size, then one
 /// zstd frame that decompresses to exactly that many bytes. Memory grows
 /// only as real output appears.
-fn unpack_section(stored: &[u8], info: SectionInfo) -> Result<Vec<u8>> {
-    let name = info.name();
-    let (size, frame) = stored.split_at_checked(8).ok_or_else(|| Error::truncated(name, info.offset, 8))?;
+/// Errors are (file offset, what is wrong): the caller names the section.
+fn unpack_section(stored: &[u8], offset: u64) -> std::result::Result<Vec<u8>, (u64, String)> {
+    let (size, frame) = stored.split_at_checked(8).ok_or((offset, "the 8-byte size is cut short".to_string()))?;
     let size = u64::from_le_bytes(size.try_into().unwrap_or_default());
-    let at = info.offset.saturating_add(8);
+    let at = offset.saturating_add(8);
     let mut out = Vec::with_capacity(usize::try_from(size.min((frame.len() as u64).saturating_mul(4))).unwrap_or(0));
     zstd::stream::read::Decoder::with_buffer(frame)
-        .map_err(|e| Error::corrupt(name, at, e.to_string()))?
+        .map_err(|e| (at, e.to_string()))?
         .take(size.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| Error::corrupt(name, at, format!("does not decompress: {e}")))?;
+        .map_err(|e| (at, format!("does not decompress: {e}")))?;
     if out.len() as u64 != size {
-        return Err(Error::corrupt(name, at, format!("decompresses to {} bytes, not {size}", out.len())));
+        return Err((at, format!("decompresses to {} bytes, not {size}", out.len())));
     }
     Ok(out)
 }

@@ -272,3 +272,27 @@ fn compressed_files_use_whole_byte_widths() {
         assert_eq!(d.to_owned().unwrap(), doc);
     }
 }
+
+/// A compressed dictionary (version 3) is decompressed on first use: a
+/// damaged one does not stop the file from opening, and is reported by the
+/// first read that needs it and by `validate`.
+#[test]
+fn a_damaged_compressed_dictionary_is_found_when_used() {
+    let doc = tokens(50, |i| i % 3 == 0);
+    let mut wtr = WriterBuilder::new().compression(Some(3)).build(Vec::new()).unwrap();
+    wtr.add(&doc).unwrap();
+    let good = wtr.finish().unwrap();
+    let corpus = Corpus::from_bytes(&good[..]).unwrap();
+    let strings = *corpus.sections().iter().find(|s| s.name() == "strings").unwrap();
+    assert_eq!(strings.flags, 1, "the dictionary of a compressed file is compressed");
+    assert_eq!(corpus.doc(0).unwrap().to_owned().unwrap(), doc);
+    // The stated size, one more than the frame gives.
+    let mut bad = good.clone();
+    bad[strings.offset as usize] ^= 1;
+    fix_checksums(&mut bad);
+    let corpus = Corpus::from_bytes(&bad[..]).unwrap();
+    let err = corpus.doc(0).err().unwrap();
+    assert!(err.to_string().contains("strings"), "{err}");
+    assert!(corpus.string_table().is_err());
+    assert!(problems(&bad).iter().any(|p| p.contains("decompresses to")), "{:?}", problems(&bad));
+}
