@@ -412,6 +412,17 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+/// Appends a surface token's form to the text, after a space when the
+/// token before it had one; returns where the form is.
+fn push_surface(text: &mut String, form: &str, pending_space: bool) -> (usize, usize) {
+    if pending_space {
+        text.push(' ');
+    }
+    let start = text.len();
+    text.push_str(form);
+    (start, text.len())
+}
+
 /// The most memory the builder's dictionary of strings keeps between
 /// documents: a reader holds one document and one sentence of input, and
 /// this much of the strings it has seen.
@@ -868,13 +879,7 @@ fn build(
                         None => false,
                     }
                 }) && rest.is_empty();
-                let t = b.text_mut();
-                if pending_space {
-                    t.push(' ');
-                }
-                let s = t.len();
-                t.push_str(form);
-                let e = t.len();
+                let (s, e) = push_surface(b.text_mut(), form, pending_space);
                 let (no_space, stored) = split_surface_misc(misc);
                 let span = b.push_span(ids.token, s as u64, e as u64);
                 for (k, &attr) in (2..9).zip(&ids.tok_cols) {
@@ -914,13 +919,7 @@ fn build(
                     }
                     (s, e)
                 } else {
-                    let t = b.text_mut();
-                    if pending_space {
-                        t.push(' ');
-                    }
-                    let s = t.len();
-                    t.push_str(form);
-                    let e = t.len();
+                    let (s, e) = push_surface(b.text_mut(), form, pending_space);
                     let (no_space, stored) = split_surface_misc(misc);
                     b.push_span(ids.token, s as u64, e as u64);
                     let span = b.push_span(ids.word, s as u64, e as u64);
