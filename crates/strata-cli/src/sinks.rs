@@ -17,13 +17,24 @@ use crate::render;
 pub enum Dest {
     File(Tracked),
     Stdout(BufWriter<io::Stdout>),
+    /// A device or a pipe, such as `/dev/null` or a named pipe: written in
+    /// place, since renaming a new file over it would replace it.
+    Special(BufWriter<std::fs::File>),
 }
 
 impl Dest {
-    /// Standard output for `-`, else a new file that appears on commit.
+    /// Standard output for `-`; an existing device or pipe as it is; else a
+    /// new file that appears on commit.
     pub fn create(path: &Path) -> anyhow::Result<Dest> {
         if path.as_os_str() == "-" {
             return Ok(Dest::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
+        }
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+            return Ok(Dest::Special(BufWriter::with_capacity(1 << 20, file)));
         }
         let file = Tracked::create(path).with_context(|| format!("cannot create a file beside {}", path.display()))?;
         Ok(Dest::File(file))
@@ -33,6 +44,7 @@ impl Dest {
         match self {
             Dest::File(f) => f.commit().context("cannot move the output into place"),
             Dest::Stdout(mut s) => s.flush().context("cannot write to standard output"),
+            Dest::Special(mut s) => s.flush().context("cannot write the output"),
         }
     }
 }
@@ -42,6 +54,7 @@ impl Write for Dest {
         match self {
             Dest::File(f) => f.write(buf),
             Dest::Stdout(s) => s.write(buf),
+            Dest::Special(s) => s.write(buf),
         }
     }
 
@@ -49,6 +62,7 @@ impl Write for Dest {
         match self {
             Dest::File(f) => f.write_all(buf),
             Dest::Stdout(s) => s.write_all(buf),
+            Dest::Special(s) => s.write_all(buf),
         }
     }
 
@@ -56,6 +70,7 @@ impl Write for Dest {
         match self {
             Dest::File(f) => f.flush(),
             Dest::Stdout(s) => s.flush(),
+            Dest::Special(s) => s.flush(),
         }
     }
 }

@@ -344,3 +344,31 @@ fn an_interrupted_conversion_leaves_nothing() {
         assert!(left.iter().all(|n| n == "out") && nested.is_empty(), "{output}: {left:?} {nested:?}");
     }
 }
+
+/// An output that is a device or a pipe (`-o /dev/null`, a named pipe) is
+/// written in place: renaming a new file over it would replace it.
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_device_output_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let src = fixture("examples/news.jsonl");
+    let fifo = d.join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "--to", "jsonl", "-o", "out.fifo", "-q"]), 0);
+    // Checked before waiting for the reader, which would wait forever on a
+    // replaced pipe.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced");
+    let got = reader.join().unwrap();
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "--to", "jsonl", "-o", "copy.jsonl", "-q"]), 0);
+    assert_eq!(got, std::fs::read(d.join("copy.jsonl")).unwrap());
+    // The same for a strata output to /dev/null, which stays a device.
+    assert_status!(strata(d, &["convert", src.to_str().unwrap(), "--to", "strata", "-o", "/dev/null", "-q"]), 0);
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+}
