@@ -689,7 +689,11 @@ impl<W: Write> Writer<W> {
 
     /// Appends a document handed over by a builder. The documents of one
     /// builder must come in the order they were handed over (a document
-    /// refused for breaking the data model counts as seen).
+    /// refused for breaking the data model counts as seen). The writer
+    /// follows one builder's strings at a time: documents of another
+    /// builder (or of a builder that forgot its strings) start over, and
+    /// going back to the first builder's then fails, so hand one writer
+    /// the documents of one builder after another, not interleaved.
     ///
     /// # Errors
     /// As for [`Writer::add`]; [`crate::ErrorKind::InvalidDocument`] too
