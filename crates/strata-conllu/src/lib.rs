@@ -19,6 +19,9 @@
 //!   [`strata_format::DocBuilder`] (columns and interned strings, no
 //!   allocation per value) for `Writer::add_built`, with a [`Report`] of its
 //!   problems; the iterator derives its documents from the same builder.
+//! - [`Chunker`] cuts input into [`Chunk`]s of whole documents, to read on
+//!   several threads: a chunk's reader gives what a reader of the whole
+//!   input gives for those documents, ids and line numbers included.
 //! - [`write_document`] writes a document as CoNLL-U: the original bytes for
 //!   a document that came from CoNLL-U, valid CoNLL-U (words = tokens) for
 //!   any other document with `sentence` and `token` layers.
@@ -45,11 +48,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod chunk;
 mod read;
 mod rules;
 mod view;
 mod write;
 
+pub use crate::chunk::{Chunk, ChunkInput, Chunker};
 pub use crate::read::{Parsed, Reader, Rejected, Report, STRING_MEMORY};
 pub use crate::write::{write_doc, write_document, DocWriter, WriteError};
 

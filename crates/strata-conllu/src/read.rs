@@ -95,6 +95,9 @@ pub struct Reader<R> {
     docs: u64,
     /// Columns per word line: 10, more after `# global.columns`.
     columns: usize,
+    /// Input follows this reader's (it reads a [`crate::Chunk`] that is not
+    /// the last), so its only document is not the only one of the input.
+    more_follows: bool,
     cur: Option<DocState>,
     /// Problems between sentences, for the next document.
     stray: Vec<Problem>,
@@ -204,6 +207,22 @@ enum Kind {
     Empty,
 }
 
+/// Where a reader of a whole input is when a [`crate::Chunk`] starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Start {
+    /// Lines before the chunk.
+    pub line: u64,
+    /// Documents started before the chunk.
+    pub docs: u64,
+    /// Columns per word line.
+    pub columns: usize,
+}
+
+impl Start {
+    /// The start of an input.
+    pub const INPUT: Start = Start { line: 0, docs: 0, columns: 10 };
+}
+
 /// A checked word line: byte ranges of its fields within the block.
 struct WordLine {
     /// Index of the line in the block.
@@ -218,7 +237,14 @@ impl<R: BufRead> Reader<R> {
     /// A reader of `rdr`, naming documents without an id after `default_id`
     /// (such as the file stem).
     pub fn new(rdr: R, default_id: &str) -> Reader<R> {
-        let mut builder = DocBuilder::new();
+        Reader::with_builder(rdr, default_id, DocBuilder::new())
+    }
+
+    /// As [`Reader::new`], building documents in `builder` (emptied first;
+    /// its dictionary is kept), which [`Reader::into_builder`] gives back:
+    /// one builder can serve the readers of many inputs in turn.
+    pub fn with_builder(rdr: R, default_id: &str, mut builder: DocBuilder) -> Reader<R> {
+        builder.clear();
         Reader {
             rdr,
             default_id: default_id.to_string(),
@@ -231,6 +257,7 @@ impl<R: BufRead> Reader<R> {
             done: false,
             docs: 0,
             columns: 10,
+            more_follows: false,
             cur: None,
             stray: Vec::new(),
             scratch: Scratch::default(),
@@ -263,6 +290,22 @@ impl<R: BufRead> Reader<R> {
     /// The underlying reader, for what it knows (such as bytes read).
     pub fn into_inner(self) -> R {
         self.rdr
+    }
+
+    /// The builder, to serve another reader ([`Reader::with_builder`]).
+    pub fn into_builder(self) -> DocBuilder {
+        self.builder
+    }
+
+    /// A reader that resumes where `start` says a reader of the whole input
+    /// would be (`crate::Chunk::reader`).
+    pub(crate) fn resume(rdr: R, default_id: &str, builder: DocBuilder, start: Start, last: bool) -> Reader<R> {
+        let mut reader = Reader::with_builder(rdr, default_id, builder);
+        reader.line = start.line;
+        reader.docs = start.docs;
+        reader.columns = start.columns;
+        reader.more_follows = !last;
+        reader
     }
 
     /// Reads the next sentence block into `buf`. `Ok(false)` at the end of
@@ -367,7 +410,7 @@ impl<R: BufRead> Reader<R> {
         let mut doc = self.cur.take()?;
         let id = match doc.id.take() {
             Some(id) => id,
-            None if at_end && self.docs == 1 => self.default_id.clone(),
+            None if at_end && !self.more_follows && self.docs == 1 => self.default_id.clone(),
             None => format!("{}-{}", self.default_id, self.docs),
         };
         let lines = doc.first_line..doc.last_line + 1;
@@ -378,8 +421,21 @@ impl<R: BufRead> Reader<R> {
         Some(Ok(Report { errors: doc.errors, warnings: doc.warnings, lines }))
     }
 
-    /// Adds the block in `buf` to the current document.
+    /// Adds the block in `buf` to the current document. A valid
+    /// `# global.columns` line of the block holds for the next blocks even
+    /// when the block has an error, so that where the count changes depends
+    /// on the lines alone (`crate::Chunker` relies on it).
     fn parse_block(&mut self) {
+        let columns = self.columns;
+        for (i, &s) in self.starts.iter().enumerate() {
+            if self.buf[s] == b'#' {
+                let end = self.starts.get(i + 1).map_or(self.buf.len(), |&e| e);
+                let line = &self.buf[s..end];
+                if let Some(n) = declared_columns(line.strip_suffix(b"\n").unwrap_or(line)) {
+                    self.columns = n;
+                }
+            }
+        }
         let Some(doc) = self.cur.as_mut() else { return };
         if doc.first_line == 0 {
             doc.first_line = self.block_line;
@@ -405,7 +461,7 @@ impl<R: BufRead> Reader<R> {
             doc.errors.push(p);
             return;
         }
-        match scan(text, &self.starts, self.block_line, &mut self.columns, &mut self.scratch) {
+        match scan(text, &self.starts, self.block_line, columns, &mut self.scratch) {
             Err(p) => doc.errors.push(p),
             Ok(()) => build(doc, &mut self.builder, &self.ids, text, &self.starts, self.block_line, &mut self.scratch),
         }
@@ -521,8 +577,28 @@ fn read_line<R: BufRead>(rdr: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usiz
     }
 }
 
+const GLOBAL_COLUMNS: &str = "# global.columns = ";
+
+/// The number of columns a `# global.columns` line (without its line feed)
+/// declares, when it is one and valid: it names at least the ten CoNLL-U
+/// columns, in order, and does not end in whitespace (an error of its own).
+pub(crate) fn declared_columns(line: &[u8]) -> Option<usize> {
+    let rest = line.strip_prefix(GLOBAL_COLUMNS.as_bytes())?;
+    if matches!(rest.last(), Some(b' ' | b'\t' | b'\r')) {
+        return None;
+    }
+    let mut n = 0;
+    for name in rest.split(|&c| c == b' ') {
+        if n < COLUMNS.len() && name != COLUMNS[n].as_bytes() {
+            return None;
+        }
+        n += 1;
+    }
+    (n >= COLUMNS.len()).then_some(n)
+}
+
 /// The value of `# newdoc id = X` lines, and whether the line is `# newdoc`.
-fn newdoc_line(line: &[u8]) -> Option<Option<&[u8]>> {
+pub(crate) fn newdoc_line(line: &[u8]) -> Option<Option<&[u8]>> {
     if line == b"# newdoc" {
         return Some(None);
     }
@@ -602,7 +678,7 @@ fn number(s: &str) -> Option<u32> {
 /// Checks a block (comment lines, then word lines) and records its word
 /// lines in `sc`. Nothing is added to a document here, so an error costs
 /// exactly this sentence.
-fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: &mut Scratch) -> Result<(), Problem> {
+fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &mut Scratch) -> Result<(), Problem> {
     sc.comments.clear();
     sc.words.clear();
     let bytes = text.as_bytes();
@@ -648,9 +724,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
                         .into(),
                 ));
             }
-            if let Some(rest) = line.strip_prefix("# global.columns = ") {
-                let names: Vec<&str> = rest.split(' ').collect();
-                if names.len() < 10 || names[..10] != COLUMNS {
+            if let Some(rest) = line.strip_prefix(GLOBAL_COLUMNS) {
+                let Some(n) = declared_columns(line.as_bytes()) else {
                     return Err(err(
                         19,
                         format!(
@@ -658,8 +733,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
                             COLUMNS.join(" ")
                         ),
                     ));
-                }
-                *columns = names.len();
+                };
+                columns = n;
             }
             sc.comments.push(ls..le);
             continue;
@@ -669,7 +744,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
         let mut extra = (le, le);
         let mut n = 0;
         let mut from = ls;
-        let max = *columns;
+        let max = columns;
         let too_many = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
             if n < 10 {
@@ -683,16 +758,16 @@ fn scan(text: &str, starts: &[usize], first_line: u64, columns: &mut usize, sc: 
             n >= max
         });
         if let Some(tab) = too_many {
-            return Err(err(tab, format!("expected {} tab-separated columns, found more (a tab here)", *columns)));
+            return Err(err(tab, format!("expected {columns} tab-separated columns, found more (a tab here)")));
         }
         if n < 10 {
             fields[n] = (from, le);
         }
         n += 1;
-        if n != *columns {
+        if n != columns {
             return Err(err(
                 le - ls,
-                format!("expected {} tab-separated columns, found {n}: a column is missing", *columns),
+                format!("expected {columns} tab-separated columns, found {n}: a column is missing"),
             ));
         }
         for (k, &(s, e)) in fields.iter().enumerate() {

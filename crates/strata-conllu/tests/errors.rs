@@ -159,6 +159,20 @@ fn global_columns_must_start_with_the_ten_columns() {
 }
 
 #[test]
+fn global_columns_hold_even_when_their_sentence_has_an_error() {
+    let plus = "# global.columns = ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC X:NE";
+    // The first sentence has a CR LF: it is left out, its declaration holds.
+    let input = format!("{plus}\n{W1}\tO\r\n\n{W1}\tB-X\n\n");
+    let (errors, _, kept) = problems(input.as_bytes());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!((errors[0].line, kept), (2, 1));
+    // A declaration that ends in whitespace is an error and declares nothing.
+    let input = format!("{plus} \n{W1}\tO\n\n{W1}\n\n");
+    let (errors, _, kept) = problems(input.as_bytes());
+    assert_eq!((errors.len(), kept), (1, 1), "{errors:?}");
+}
+
+#[test]
 fn byte_order_mark() {
     let (errors, _, _) = problems(format!("\u{feff}{W1}\n\n").as_bytes());
     assert_eq!((errors[0].line, errors[0].column), (1, 1));
