@@ -7,7 +7,7 @@ use zerocopy::IntoBytes;
 
 mod build;
 mod copy;
-pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId};
+pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
 pub use self::copy::CopyMap;
 
 use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_varint, zigzag, Widths};
@@ -108,7 +108,7 @@ impl WriterBuilder {
             record: Vec::new(),
             sections: Vec::new(),
             failed: false,
-            built: build::Remap::default(),
+            built: Vec::new(),
         };
         let header = Header { magic: layout::MAGIC, version: layout::FORMAT_VERSION.into(), reserved: 0.into() };
         w.wtr.write_all(header.as_bytes())?;
@@ -150,8 +150,9 @@ pub struct Writer<W: Write> {
     record: Vec<u8>,
     sections: Vec<SectionEntry>,
     failed: bool,
-    /// What [`Writer::add_built`] learned about the builder's strings.
-    built: build::Remap,
+    /// What [`Writer::add_built`] learned about the strings of each builder
+    /// it follows, the one that handed over last at the end.
+    built: Vec<build::Remap>,
 }
 
 impl<W: Write> Writer<W> {

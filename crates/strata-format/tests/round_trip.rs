@@ -545,3 +545,58 @@ fn handed_over_documents_must_come_in_order() {
     let doc = corpus.by_id("b").unwrap().unwrap().to_owned().unwrap();
     assert_eq!(doc.layers[0].spans[0].label.as_deref(), Some("b"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Documents of several builders (threads), interleaved, some builders
+    /// forgetting their strings on the way, are written as added ones.
+    #[test]
+    fn documents_of_several_builders_interleave(
+        docs in corpus(),
+        plan in prop::collection::vec((0usize..3, any::<bool>()), 64),
+    ) {
+        let (expected, _) = write_by(&docs, Path::Add, false, None);
+        let mut wtr = WriterBuilder::new().block_size(300).build(Vec::new()).unwrap();
+        let mut builders: Vec<DocBuilder> = (0..3).map(|_| DocBuilder::new()).collect();
+        let mut out = BuiltDoc::new();
+        for (doc, &(k, forget)) in docs.iter().zip(plan.iter().cycle()) {
+            if forget {
+                builders[k].clear_with_strings();
+            }
+            fill(&mut builders[k], doc);
+            builders[k].hand_over(&mut out);
+            wtr.add_built_doc(&out).unwrap();
+        }
+        prop_assert!(wtr.finish().unwrap() == expected, "the bytes differ");
+    }
+}
+
+#[test]
+fn a_writer_follows_the_builders_that_handed_over_last() {
+    let doc = |b: &mut DocBuilder, id: &str, out: &mut BuiltDoc| {
+        b.clear();
+        b.set_id(id);
+        b.text_mut().push('x');
+        let l = b.layer("token");
+        let s = b.push_span(l, 0, 1);
+        b.set_label(l, s, id);
+        b.hand_over(out);
+    };
+    let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+    let mut builders: Vec<DocBuilder> = (0..=strata_format::MAX_BUILDERS).map(|_| DocBuilder::new()).collect();
+    let mut out = BuiltDoc::new();
+    for (i, b) in builders.iter_mut().enumerate() {
+        doc(b, &format!("first-{i}"), &mut out);
+        wtr.add_built_doc(&out).unwrap();
+    }
+    // The first builder has been dropped: its next strings are unknown.
+    doc(&mut builders[0], "again-0", &mut out);
+    let err = wtr.add_built_doc(&out).unwrap_err();
+    assert!(err.is_invalid_document() && err.to_string().contains("has not seen"), "{err}");
+    // The others are still followed.
+    for (i, b) in builders.iter_mut().enumerate().skip(1) {
+        doc(b, &format!("again-{i}"), &mut out);
+        wtr.add_built_doc(&out).unwrap();
+    }
+}

@@ -335,6 +335,9 @@ pub struct DocBuilder {
     strings: Interner,
     /// Strings `..handed` went out with an earlier [`BuiltDoc`].
     handed: usize,
+    /// The code space the builder left when it forgot its strings, 0 for
+    /// none: the next hand-over tells the writer, which drops its copy.
+    retired: u64,
 }
 
 impl Default for DocBuilder {
@@ -346,7 +349,7 @@ impl Default for DocBuilder {
 impl DocBuilder {
     /// An empty builder with an empty dictionary.
     pub fn new() -> DocBuilder {
-        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0 }
+        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0, retired: 0 }
     }
 
     /// Empties the document (id, text, metadata, layers), keeping the
@@ -363,6 +366,7 @@ impl DocBuilder {
     /// hand-over starts a new code space, which a writer follows.
     pub fn clear_with_strings(&mut self) {
         self.cols.clear();
+        self.retired = self.strings.stream;
         self.strings = Interner::new();
         self.handed = 0;
     }
@@ -555,6 +559,7 @@ impl DocBuilder {
         let strings = &self.strings;
         let from = if self.handed == 0 { 0 } else { strings.ends[self.handed - 1] };
         out.stream = strings.stream;
+        out.retired = std::mem::take(&mut self.retired);
         out.base = self.handed;
         out.arena.clear();
         out.arena.push_str(&strings.arena[from..]);
@@ -567,6 +572,7 @@ impl DocBuilder {
         View {
             cols: &self.cols,
             stream: self.strings.stream,
+            retired: self.retired,
             base: 0,
             arena: &self.strings.arena,
             ends: &self.strings.ends,
@@ -591,6 +597,8 @@ impl Columns {
 pub struct BuiltDoc {
     cols: Columns,
     stream: u64,
+    /// As [`DocBuilder`]'s.
+    retired: u64,
     /// The code of the first string in `arena`.
     base: usize,
     /// The strings the builder learned since the previous hand-over.
@@ -620,7 +628,14 @@ impl BuiltDoc {
     }
 
     fn view(&self) -> View<'_> {
-        View { cols: &self.cols, stream: self.stream, base: self.base, arena: &self.arena, ends: &self.ends }
+        View {
+            cols: &self.cols,
+            stream: self.stream,
+            retired: self.retired,
+            base: self.base,
+            arena: &self.arena,
+            ends: &self.ends,
+        }
     }
 }
 
@@ -629,10 +644,16 @@ impl BuiltDoc {
 struct View<'a> {
     cols: &'a Columns,
     stream: u64,
+    /// A code space the builder has left (0 for none).
+    retired: u64,
     base: usize,
     arena: &'a str,
     ends: &'a [usize],
 }
+
+/// The most builders whose strings a writer follows at once
+/// ([`Writer::add_built_doc`]).
+pub const MAX_BUILDERS: usize = 16;
 
 /// `Remap::ids` of a code the writer has not met yet.
 const UNSEEN: u64 = u64::MAX;
@@ -689,11 +710,10 @@ impl<W: Write> Writer<W> {
 
     /// Appends a document handed over by a builder. The documents of one
     /// builder must come in the order they were handed over (a document
-    /// refused for breaking the data model counts as seen). The writer
-    /// follows one builder's strings at a time: documents of another
-    /// builder (or of a builder that forgot its strings) start over, and
-    /// going back to the first builder's then fails, so hand one writer
-    /// the documents of one builder after another, not interleaved.
+    /// refused for breaking the data model counts as seen); those of
+    /// several builders (on several threads) may come interleaved. The
+    /// writer follows the strings of the [`MAX_BUILDERS`] builders that
+    /// handed over last: a document of one it has dropped since fails.
     ///
     /// # Errors
     /// As for [`Writer::add`]; [`crate::ErrorKind::InvalidDocument`] too
@@ -704,9 +724,21 @@ impl<W: Write> Writer<W> {
 
     fn add_view(&mut self, view: &View<'_>) -> Result<u64> {
         self.ensure_usable()?;
-        let mut remap = std::mem::take(&mut self.built);
+        if view.retired != 0 {
+            self.built.retain(|r| r.stream != view.retired);
+        }
+        // Most recent last.
+        let found = self.built.iter().rposition(|r| r.stream == view.stream);
+        let mut remap = found.map_or_else(Remap::default, |i| self.built.remove(i));
         let result = self.add_view_with(view, &mut remap);
-        self.built = remap;
+        // A builder met for the first time with a document it cannot follow
+        // (no strings learned) does not push out one the writer follows.
+        if found.is_some() || !remap.ends.is_empty() {
+            self.built.push(remap);
+        }
+        if self.built.len() > MAX_BUILDERS {
+            self.built.remove(0);
+        }
         result
     }
 
