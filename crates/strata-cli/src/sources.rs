@@ -39,8 +39,8 @@ pub enum Doc {
 pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
 
 impl Recycle {
-    /// The most documents kept: more than a batch in flight.
-    const KEEP: usize = 256;
+    /// The most documents kept: more than the batches and chunks in flight.
+    const KEEP: usize = 1024;
 
     fn take(&self) -> Box<BuiltDoc> {
         Box::new(self.0.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default())
@@ -228,14 +228,24 @@ impl Source {
     /// Calls `f` for each document in order; returns the bytes read. With
     /// `built`, inputs that can give built documents (CoNLL-U) do, taking
     /// their memory from there.
-    pub fn each(self, built: Option<&Recycle>, f: &mut dyn FnMut(Item) -> anyhow::Result<()>) -> anyhow::Result<u64> {
+    /// With `built`, CoNLL-U is read into built documents, on `threads`
+    /// threads when more than one.
+    pub fn each(
+        self,
+        built: Option<&Recycle>,
+        threads: usize,
+        f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
         match self {
             Source::Strata { name, corpus } => strata_each(&corpus, &mut |i, doc| f(strata_item(&name, i, doc))),
             Source::Jsonl { input, pending, first_len, .. } => jsonl_each(input, pending, first_len, f),
             Source::Tagged { input, id, options } => tagged_each(input, &id, &options, f),
             Source::Sgml { input, options } => sgml_each(input, &options, f),
             Source::Brat { id, txt, ann } => brat_each(&id, &txt, &ann, f),
-            Source::Conllu { input, id } => conllu_each(input, &id, built, f),
+            Source::Conllu { input, id } => match built {
+                Some(recycle) if threads > 1 => conllu_each_parallel(input, &id, recycle, threads, f),
+                _ => conllu_each(input, &id, built, f),
+            },
         }
     }
 }
@@ -424,7 +434,6 @@ fn conllu_each(
     let name = input.name.clone();
     let counted = CountingReader { inner: input.reader, bytes: 0 };
     let mut reader = strata_conllu::Reader::new(counted, id);
-    let at = |p: &Problem| format!("{name}:{}:{}", p.line, p.column);
     loop {
         // One reader, two ways: the built document, or the owned one.
         let result = match built {
@@ -446,31 +455,124 @@ fn conllu_each(
                 Some(Err(rejected)) => Err(rejected),
             },
         };
-        let item = match result {
-            Ok((doc, parsed)) => Item {
-                location: format!("{name}:{}:1", parsed.lines.start),
-                doc: Ok(doc),
-                warnings: parsed.warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
-                errors: parsed.errors.iter().map(|e| format!("{}: {} (sentence left out)", at(e), e.message)).collect(),
-            },
-            Err(rejected) => {
-                let first = rejected.errors.first();
-                let location = first.map_or_else(|| format!("{name}:{}:1", rejected.lines.start), at);
-                let why = first.map_or("no sentence could be read", |p| p.message.as_str());
-                Item {
-                    location,
-                    doc: Err(format!(
-                        "{why} (document {:?} rejected: none of its sentences could be read)",
-                        rejected.id
-                    )),
-                    warnings: Vec::new(),
-                    errors: rejected.errors.iter().skip(1).map(|e| format!("{}: {}", at(e), e.message)).collect(),
-                }
-            }
-        };
-        f(item)?;
+        f(conllu_item(&name, result))?;
     }
     Ok(reader.into_inner().bytes)
+}
+
+/// The item for what a CoNLL-U reader gave.
+fn conllu_item(name: &str, result: Result<(Doc, strata_conllu::Report), strata_conllu::Rejected>) -> Item {
+    let at = |p: &Problem| format!("{name}:{}:{}", p.line, p.column);
+    match result {
+        Ok((doc, parsed)) => Item {
+            location: format!("{name}:{}:1", parsed.lines.start),
+            doc: Ok(doc),
+            warnings: parsed.warnings.iter().map(|w| format!("{}: warning: {}", at(w), w.message)).collect(),
+            errors: parsed.errors.iter().map(|e| format!("{}: {} (sentence left out)", at(e), e.message)).collect(),
+        },
+        Err(rejected) => {
+            let first = rejected.errors.first();
+            let location = first.map_or_else(|| format!("{name}:{}:1", rejected.lines.start), at);
+            let why = first.map_or("no sentence could be read", |p| p.message.as_str());
+            Item {
+                location,
+                doc: Err(format!("{why} (document {:?} rejected: none of its sentences could be read)", rejected.id)),
+                warnings: Vec::new(),
+                errors: rejected.errors.iter().skip(1).map(|e| format!("{}: {}", at(e), e.message)).collect(),
+            }
+        }
+    }
+}
+
+/// The bytes of CoNLL-U input read on one thread at a time, about; the
+/// `STRATA_CHUNK_BYTES` environment variable changes it (for tests, which
+/// need many chunks from small files).
+fn chunk_bytes() -> usize {
+    const CHUNK_BYTES: usize = 512 << 10;
+    std::env::var("STRATA_CHUNK_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES)
+}
+
+/// `conllu_each` into built documents on `threads` threads: this one cuts
+/// the input into chunks of whole documents (`strata_conllu::Chunker`),
+/// each thread reads chunks into a builder of its own, and the items come
+/// out here in input order. They are the items `conllu_each` gives, line
+/// numbers and document names included (the chunk readers resume where a
+/// reader of the whole input would be), and a writer takes the documents
+/// of the threads' builders interleaved (`Writer::add_built_doc`).
+fn conllu_each_parallel(
+    input: Input,
+    id: &str,
+    recycle: &Recycle,
+    threads: usize,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+    let name = input.name.as_str();
+    let threads = threads.min(strata_format::MAX_BUILDERS);
+    let mut chunker = strata_conllu::Chunker::new(CountingReader { inner: input.reader, bytes: 0 }, chunk_bytes());
+    // Chunks cut but not yet handed on: enough to keep every thread busy
+    // while the next one in order is still being read, and no more.
+    let in_flight = 2 * threads as u64 + 1;
+    let (work_tx, work_rx) = mpsc::channel::<(u64, strata_conllu::Chunk)>();
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        // Moved in, so that the threads stop when this returns, early too.
+        let work_tx = work_tx;
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<Item>, Vec<u8>)>();
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || {
+                let mut builder = strata_format::DocBuilder::new();
+                // The lock is held only to take a chunk.
+                while let Ok((seq, chunk)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
+                    let mut reader = chunk.reader(id, builder);
+                    let mut items = Vec::new();
+                    while let Some(result) = reader.next_built() {
+                        let result = result.map(|report| {
+                            let mut doc = recycle.take();
+                            reader.builder_mut().hand_over(&mut doc);
+                            (Doc::Built(doc), report)
+                        });
+                        items.push(conllu_item(name, result));
+                    }
+                    let (input, b) = reader.into_parts();
+                    builder = b;
+                    if done_tx.send((seq, items, input.into_bytes())).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let (mut sent, mut next) = (0u64, 0u64);
+        let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
+        let mut receive = |next: &mut u64, chunker: &mut strata_conllu::Chunker<_>| -> anyhow::Result<()> {
+            let (seq, items, bytes) = done_rx.recv().map_err(|_| anyhow::anyhow!("a reading thread stopped"))?;
+            chunker.reuse(bytes);
+            waiting.insert(seq, items);
+            while let Some(items) = waiting.remove(next) {
+                *next += 1;
+                items.into_iter().try_for_each(&mut *f)?;
+            }
+            Ok(())
+        };
+        loop {
+            if sent - next >= in_flight {
+                receive(&mut next, &mut chunker)?;
+                continue;
+            }
+            let Some(chunk) = chunker.next() else { break };
+            work_tx.send((sent, chunk)).map_err(|_| anyhow::anyhow!("the reading threads stopped"))?;
+            sent += 1;
+        }
+        drop(work_tx);
+        while next < sent {
+            receive(&mut next, &mut chunker)?;
+        }
+        Ok(())
+    })?;
+    Ok(chunker.into_inner().bytes)
 }
 
 /// Counts the bytes a reader hands out.

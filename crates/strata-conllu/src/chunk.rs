@@ -60,6 +60,9 @@ pub struct Chunker<R> {
     /// document only then (an input error before costs that document too).
     ready: Option<(usize, Start)>,
     done: bool,
+    /// Buffers of chunks read, to cut the next chunks into: fresh memory
+    /// costs more than filling it (the kernel clears every page).
+    spare: Vec<Vec<u8>>,
 }
 
 /// Whole documents of CoNLL-U input, with where a reader of the whole input
@@ -91,6 +94,21 @@ impl<R: BufRead> Chunker<R> {
             cut: None,
             ready: None,
             done: false,
+            spare: Vec::new(),
+        }
+    }
+
+    /// The underlying reader, for what it knows (such as bytes read).
+    pub fn into_inner(self) -> R {
+        self.rdr
+    }
+
+    /// Takes back the buffer of a chunk read ([`ChunkInput::into_bytes`]),
+    /// to cut a later chunk into.
+    pub fn reuse(&mut self, mut bytes: Vec<u8>) {
+        if self.spare.len() < 16 {
+            bytes.clear();
+            self.spare.push(bytes);
         }
     }
 
@@ -140,7 +158,9 @@ impl<R: BufRead> Chunker<R> {
 
     /// Ends the chunk at `at`; the next one starts there, at `start`.
     fn split(&mut self, at: usize, start: Start) -> Chunk {
-        let rest = self.buf[at..].to_vec();
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.reserve(self.target.saturating_add(1 << 16).min(1 << 24));
+        rest.extend_from_slice(&self.buf[at..]);
         let mut bytes = std::mem::replace(&mut self.buf, rest);
         bytes.truncate(at);
         self.scanned -= at;
@@ -222,6 +242,13 @@ pub struct ChunkInput {
     bytes: Vec<u8>,
     at: usize,
     error: Option<std::io::Error>,
+}
+
+impl ChunkInput {
+    /// The chunk's buffer, for [`Chunker::reuse`].
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
 impl Read for ChunkInput {

@@ -241,7 +241,7 @@ impl<R: BufRead> Reader<R> {
     }
 
     /// As [`Reader::new`], building documents in `builder` (emptied first;
-    /// its dictionary is kept), which [`Reader::into_builder`] gives back:
+    /// its dictionary is kept), which [`Reader::into_parts`] gives back:
     /// one builder can serve the readers of many inputs in turn.
     pub fn with_builder(rdr: R, default_id: &str, mut builder: DocBuilder) -> Reader<R> {
         builder.clear();
@@ -292,9 +292,10 @@ impl<R: BufRead> Reader<R> {
         self.rdr
     }
 
-    /// The builder, to serve another reader ([`Reader::with_builder`]).
-    pub fn into_builder(self) -> DocBuilder {
-        self.builder
+    /// The underlying reader and the builder, to serve another reader
+    /// ([`Reader::with_builder`]).
+    pub fn into_parts(self) -> (R, DocBuilder) {
+        (self.rdr, self.builder)
     }
 
     /// A reader that resumes where `start` says a reader of the whole input

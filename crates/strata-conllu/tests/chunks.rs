@@ -16,16 +16,22 @@ fn whole(input: &[u8]) -> Vec<String> {
 }
 
 /// Every item of the readers of the chunks of `input`, as text; one
-/// builder serves all the chunks in turn.
+/// builder serves all the chunks in turn, and buffers are reused.
 fn chunked<R: std::io::BufRead>(input: R, target: usize) -> (Vec<String>, usize) {
     let mut items = Vec::new();
     let mut builder = DocBuilder::new();
     let mut chunks = 0;
-    for chunk in Chunker::new(input, target) {
+    let mut chunker = Chunker::new(input, target);
+    while let Some(chunk) = chunker.next() {
         chunks += 1;
         let mut reader = chunk.reader("doc", builder);
         items.extend(reader.by_ref().map(|item| format!("{item:?}")));
-        builder = reader.into_builder();
+        let (input, b) = reader.into_parts();
+        builder = b;
+        // Every other buffer comes back to cut later chunks into.
+        if chunks % 2 == 0 {
+            chunker.reuse(input.into_bytes());
+        }
     }
     (items, chunks)
 }

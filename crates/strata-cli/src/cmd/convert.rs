@@ -75,7 +75,9 @@ pub struct Args {
     #[arg(long, value_name = "LIST", value_parser = parse_annotators)]
     annotate: Option<Annotators>,
     /// Threads to use (default: all cores). The output is the same bytes
-    /// whatever the number.
+    /// whatever the number. CoNLL-U to strata reads a file on all of them
+    /// (in chunks of whole documents); other inputs are read on one thread
+    /// while another writes (and the rest annotate).
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     jobs: Option<usize>,
     /// Print nothing but errors.
@@ -268,7 +270,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let read = if in_place {
         export_in_place(opened, &mut sink, &mut on_item)
     } else if jobs == 1 {
-        read_all(opened, annotators, 1, built, &mut |batch| take(&mut sink, batch))
+        read_all(opened, annotators, 1, built, 1, &mut |batch| take(&mut sink, batch))
     } else {
         // Two stages: one thread reads and parses, this one checks, encodes
         // and writes. Batches pass in input order through a bounded channel,
@@ -276,11 +278,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         // bounded: a batch in the channel keeps both threads busy, and a batch
         // is small (see `read_all`). Handing over documents one by one
         // instead costs a thread wake-up each, more than parsing a news
-        // article.
+        // article. CoNLL-U into built documents is parsed on `jobs` more
+        // threads (`sources::conllu_each_parallel`), in order all the same.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                read_all(opened, annotators, annotating_threads, built, &mut |batch| Ok(tx.send(batch)?))
+                read_all(opened, annotators, annotating_threads, built, jobs, &mut |batch| Ok(tx.send(batch)?))
             });
             let written: anyhow::Result<()> = rx.into_iter().try_for_each(|batch| take(&mut sink, batch));
             // The receiver is gone now: when writing failed, the reader
@@ -393,6 +396,7 @@ fn read_all(
     annotators: &[Annotator],
     threads: usize,
     built: Option<&Recycle>,
+    reading_threads: usize,
     f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
     // A batch ends at 64 documents or about 8 MB of memory, whichever
@@ -412,7 +416,7 @@ fn read_all(
     for source in sources {
         inputs += 1;
         crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bytes += source.each(built, &mut |item| {
+        bytes += source.each(built, reading_threads, &mut |item| {
             batch_bytes += item.doc.as_ref().map_or(0, memory_estimate);
             batch.push(item);
             if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
