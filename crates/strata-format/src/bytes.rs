@@ -84,27 +84,27 @@ where
     I::IntoIter: Clone,
 {
     let values = values.into_iter();
-    let bits = widths.round(bits_for(values.clone().fold(0, u64::max)).max(min_bits));
+    let (max, n) = values.clone().fold((0, 0usize), |(max, n), v| (max.max(v), n.saturating_add(1)));
+    let bits = widths.round(bits_for(max).max(min_bits));
     buf.push(bits);
     if bits == 0 {
         return;
     }
-    // Values go into a 128-bit accumulator low bits first; whole bytes
-    // leave it as soon as they are complete.
+    buf.reserve(n.saturating_mul(usize::from(bits)).div_ceil(8).saturating_add(8));
+    // Values go into a 128-bit accumulator low bits first; whole words
+    // leave it as soon as they are complete, the last bytes at the end.
     let mask = u64::MAX >> 64u32.wrapping_sub(u32::from(bits));
     let (mut acc, mut filled) = (0u128, 0u32);
     for v in values {
         acc |= u128::from(v & mask) << filled;
         filled = filled.wrapping_add(u32::from(bits));
-        while filled >= 8 {
-            buf.push(acc as u8);
-            acc >>= 8;
-            filled = filled.wrapping_sub(8);
+        if filled >= 64 {
+            buf.extend_from_slice(&(acc as u64).to_le_bytes());
+            acc >>= 64;
+            filled = filled.wrapping_sub(64);
         }
     }
-    if filled > 0 {
-        buf.push(acc as u8);
-    }
+    buf.extend((acc as u64).to_le_bytes().iter().take(filled.div_ceil(8) as usize));
 }
 
 /// How the values of a packed column are laid out: whole bytes in versions

@@ -691,11 +691,35 @@ pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)], w
         put_column(out, values.iter().map(|&(_, c)| c), widths);
     } else {
         out.push(layout::STR_ATTR_DENSE);
-        let mut codes = vec![0u64; n];
-        for &(i, c) in values {
-            codes[i as usize] = c;
+        put_column(out, Dense { values, next: 0, n: n as u64 }, widths);
+    }
+}
+
+/// The codes of every span, 0 where `values` (increasing spans) has none.
+#[derive(Clone)]
+struct Dense<'a> {
+    values: &'a [(u64, u64)],
+    next: u64,
+    n: u64,
+}
+
+impl Iterator for Dense<'_> {
+    type Item = u64;
+
+    #[inline]
+    fn next(&mut self) -> Option<u64> {
+        if self.next == self.n {
+            return None;
         }
-        put_column(out, codes, widths);
+        let code = match self.values.first() {
+            Some(&(span, code)) if span == self.next => {
+                self.values = &self.values[1..];
+                code
+            }
+            _ => 0,
+        };
+        self.next += 1;
+        Some(code)
     }
 }
 

@@ -656,7 +656,7 @@ struct View<'a> {
 pub const MAX_BUILDERS: usize = 16;
 
 /// `Remap::ids` of a code the writer has not met yet.
-const UNSEEN: u64 = u64::MAX;
+const UNSEEN: u32 = u32::MAX;
 
 /// The writer's side of the builder codes: a copy of the builder's
 /// dictionary and, by code + 1, the writer's id + 1 of each string
@@ -666,7 +666,7 @@ pub(crate) struct Remap {
     stream: u64,
     arena: String,
     ends: Vec<usize>,
-    ids: Vec<u64>,
+    ids: Vec<u32>,
     /// Reused buffers.
     codes: Vec<u64>,
     values: Vec<(u64, u64)>,
@@ -824,9 +824,10 @@ impl<W: Write> Writer<W> {
     /// The writer's string id + 1 of builder code `code - 1`, 0 for none.
     #[inline(always)]
     fn remap_built(&mut self, remap: &mut Remap, code: u64) -> u64 {
+        // 32-bit entries: the table is read at random, so its size counts.
         match remap.ids[code as usize] {
             UNSEEN => self.remap_first(remap, code),
-            id => id,
+            id => u64::from(id),
         }
     }
 
@@ -835,7 +836,10 @@ impl<W: Write> Writer<W> {
     #[inline(never)]
     fn remap_first(&mut self, remap: &mut Remap, code: u64) -> u64 {
         let id = self.intern(string_at(&remap.arena, &remap.ends, code as usize - 1)) + 1;
-        remap.ids[code as usize] = id;
+        // An id past 32 bits (never in practice) is looked up every time.
+        if let Ok(short) = u32::try_from(id) {
+            remap.ids[code as usize] = short;
+        }
         id
     }
 
@@ -865,10 +869,12 @@ impl<W: Write> Writer<W> {
         put_extents(out, l.starts.iter().copied().zip(l.ends.iter().copied()), self.widths);
         let mut codes = std::mem::take(&mut remap.codes);
         codes.clear();
-        for s in 0..n {
-            codes.push(self.remap_built(remap, u64::from(l.label(s))));
+        if !l.labels.is_empty() {
+            for s in 0..n {
+                codes.push(self.remap_built(remap, u64::from(l.label(s))));
+            }
         }
-        put_column(out, codes.iter().copied(), self.widths);
+        put_column(out, codes.iter().copied().chain(std::iter::repeat_n(0, n - codes.len())), self.widths);
 
         let total = l.frags.len() as u64;
         if total > 0 {
