@@ -237,6 +237,41 @@ fn column_val(
     Ok(())
 }
 
+/// Appends the MISC of a surface token, with `SpaceAfter=No` when
+/// `no_space`, checking that the stored part keeps the line intact (an
+/// empty one stands for `_`).
+#[inline]
+fn surface_misc(
+    out: &mut String,
+    stored: Option<&str>,
+    no_space: bool,
+    layer: &'static str,
+    index: usize,
+) -> Result<(), WriteError> {
+    if stored.is_some_and(breaks_line) {
+        return Err(WriteError::Value { layer, index, what: "misc".into() });
+    }
+    push_surface_misc(out, stored, no_space);
+    Ok(())
+}
+
+/// Appends the columns past the tenth (`extra`: values joined by tabs),
+/// checking that none is empty and that none holds a line feed.
+fn extra_columns(out: &mut String, extra: &str, layer: &'static str, index: usize) -> Result<(), WriteError> {
+    if extra.contains('\n') || extra.split('\t').any(str::is_empty) {
+        return Err(WriteError::Structure {
+            index,
+            message: format!(
+                "span {index} of layer {layer:?}: expected extra columns joined by single tabs, none empty and \
+                 without line feeds, found {extra:?}"
+            ),
+        });
+    }
+    out.push('\t');
+    out.push_str(extra);
+    Ok(())
+}
+
 /// Appends one column value, checking that it keeps the line intact.
 #[inline]
 fn column(out: &mut String, value: &str, layer: &'static str, index: usize, what: &str) -> Result<(), WriteError> {
@@ -673,10 +708,9 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         }
         out.push('\t');
         let misc = self.attrs.token_misc.get(t);
-        push_surface_misc(out, misc.as_deref(), no_space);
+        surface_misc(out, misc.as_deref(), no_space, L, t)?;
         if let Some(extra) = self.attrs.token_extra.get(t) {
-            out.push('\t');
-            out.push_str(&extra);
+            extra_columns(out, &extra, L, t)?;
         }
         out.push('\n');
         Ok(())
@@ -774,15 +808,14 @@ impl<'d, A: AttrCursor<'d>> Writer<'d, A> {
         }
         out.push('\t');
         match surface {
-            Some(no_space) => push_surface_misc(out, misc.as_deref(), no_space),
+            Some(no_space) => surface_misc(out, misc.as_deref(), no_space, L, i)?,
             None => match &misc {
                 Some(m) => column(out, m, L, i, "misc")?,
                 None => out.push('_'),
             },
         }
         if let Some(extra) = extra {
-            out.push('\t');
-            out.push_str(&extra);
+            extra_columns(out, &extra, L, i)?;
         }
         out.push('\n');
         Ok(())
@@ -888,12 +921,7 @@ fn write_token_sentences<'d, D: DocView<'d>>(
             }
             out.push_str("\t_\t_\t_\t");
             let misc: Option<Cow<'d, str>> = attrs.token_misc.get(ti);
-            if let Some(m) = &misc {
-                if memchr::memchr2(b'\t', b'\n', m.as_bytes()).is_some() {
-                    return Err(WriteError::Value { layer: names::TOKEN, index: ti, what: "misc".into() });
-                }
-            }
-            push_surface_misc(out, misc.as_deref(), no_space);
+            surface_misc(out, misc.as_deref(), no_space, names::TOKEN, ti)?;
             out.push('\n');
         }
         out.push('\n');

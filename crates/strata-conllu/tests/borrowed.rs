@@ -156,6 +156,34 @@ fn errors_are_the_same_both_ways() {
     assert_eq!(broken(|d| set(d, "word", 1, "upos", "")), value("upos, xpos or feats"));
     assert_eq!(broken(|d| set(d, "word", 1, "deps", "\t")), value("deps"));
     assert_eq!(broken(|d| set(d, "word", 1, "form", "")), value("form"));
+    // MISC and extra columns of a word that is a token of its own, and of
+    // a multiword token.
+    assert_eq!(broken(|d| set(d, "word", 1, "misc", "a\tb")), value("misc"));
+    assert_eq!(
+        broken(|d| set(d, "word", 0, "misc", "a\nb")),
+        WriteError::Value { layer: "word", index: 0, what: "misc".into() }
+    );
+    for bad in ["", "a\t", "\ta", "a\t\tb", "a\nb"] {
+        let (i, m) = match broken(|d| set(d, "word", 1, "extra", bad)) {
+            WriteError::Structure { index, message } => (index, message),
+            other => panic!("{bad:?}: {other:?}"),
+        };
+        assert!(i == 1 && m.contains("extra columns"), "{bad:?}: {m}");
+    }
+    let with_mwt = |f: fn(&mut Document)| {
+        broken(move |d| {
+            // Words 0 and 1 ("Hi you") become the parts of one token.
+            let tokens = layer(d, "token");
+            tokens.spans[0].end = tokens.spans[1].end;
+            tokens.spans.remove(1);
+            f(d)
+        })
+    };
+    assert_eq!(
+        with_mwt(|d| set(d, "token", 0, "misc", "x\ty")),
+        WriteError::Value { layer: "token", index: 0, what: "misc".into() }
+    );
+    assert!(matches!(with_mwt(|d| set(d, "token", 0, "extra", "x\n")), WriteError::Structure { index: 0, .. }));
     let structure = |e: WriteError| match e {
         WriteError::Structure { index, message } => (index, message),
         other => panic!("{other:?}"),
