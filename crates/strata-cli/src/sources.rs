@@ -498,7 +498,8 @@ fn chunk_bytes() -> usize {
 /// out here in input order. They are the items `conllu_each` gives, line
 /// numbers and document names included (the chunk readers resume where a
 /// reader of the whole input would be), and a writer takes the documents
-/// of the threads' builders interleaved (`Writer::add_built_doc`).
+/// of the threads' builders interleaved (`Writer::add_built_doc`). An input
+/// of one chunk (a small file) is read on this thread.
 fn conllu_each_parallel(
     input: Input,
     id: &str,
@@ -511,6 +512,11 @@ fn conllu_each_parallel(
     let name = input.name.as_str();
     let threads = threads.min(strata_format::MAX_BUILDERS);
     let mut chunker = strata_conllu::Chunker::new(CountingReader { inner: input.reader, bytes: 0 }, chunk_bytes());
+    let mut first = chunker.next();
+    if let Some(chunk) = first.take_if(|c| c.is_last()) {
+        read_chunk(chunk, name, id, recycle, strata_format::DocBuilder::new(), f)?;
+        return Ok(chunker.into_inner().bytes);
+    }
     // Chunks cut but not yet handed on: enough to keep every thread busy
     // while the next one in order is still being read, and no more.
     let in_flight = 2 * threads as u64 + 1;
@@ -519,26 +525,34 @@ fn conllu_each_parallel(
     std::thread::scope(|scope| -> anyhow::Result<()> {
         // Moved in, so that the threads stop when this returns, early too.
         let work_tx = work_tx;
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<Item>, Vec<u8>)>();
+        // A chunk's items, or `None` when its thread panicked.
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Vec<Item>>, Vec<u8>)>();
         for _ in 0..threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
-                let mut builder = strata_format::DocBuilder::new();
+                let mut builder = Some(strata_format::DocBuilder::new());
                 // The lock is held only to take a chunk.
                 while let Ok((seq, chunk)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
-                    let mut reader = chunk.reader(id, builder);
-                    let mut items = Vec::new();
-                    while let Some(result) = reader.next_built() {
-                        let result = result.map(|report| {
-                            let mut doc = recycle.take();
-                            reader.builder_mut().hand_over(&mut doc);
-                            (Doc::Built(doc), report)
-                        });
-                        items.push(conllu_item(name, result));
-                    }
-                    let (input, b) = reader.into_parts();
-                    builder = b;
-                    if done_tx.send((seq, items, input.into_bytes())).is_err() {
+                    // A panic is reported for its chunk: the items wait for
+                    // every chunk in order, so a chunk lost would hang them.
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut items = Vec::new();
+                        let b = builder.take().unwrap_or_default();
+                        let (bytes, b) = read_chunk(chunk, name, id, recycle, b, &mut |item| {
+                            items.push(item);
+                            Ok(())
+                        })?;
+                        anyhow::Ok((items, bytes, b))
+                    }));
+                    let (items, bytes) = match read {
+                        Ok(Ok((items, bytes, b))) => {
+                            builder = Some(b);
+                            (Some(items), bytes)
+                        }
+                        _ => (None, Vec::new()),
+                    };
+                    let failed = items.is_none();
+                    if done_tx.send((seq, items, bytes)).is_err() || failed {
                         break;
                     }
                 }
@@ -549,6 +563,7 @@ fn conllu_each_parallel(
         let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
         let mut receive = |next: &mut u64, chunker: &mut strata_conllu::Chunker<_>| -> anyhow::Result<()> {
             let (seq, items, bytes) = done_rx.recv().map_err(|_| anyhow::anyhow!("a reading thread stopped"))?;
+            let items = items.ok_or_else(|| anyhow::anyhow!("a reading thread panicked"))?;
             chunker.reuse(bytes);
             waiting.insert(seq, items);
             while let Some(items) = waiting.remove(next) {
@@ -562,7 +577,7 @@ fn conllu_each_parallel(
                 receive(&mut next, &mut chunker)?;
                 continue;
             }
-            let Some(chunk) = chunker.next() else { break };
+            let Some(chunk) = first.take().or_else(|| chunker.next()) else { break };
             work_tx.send((sent, chunk)).map_err(|_| anyhow::anyhow!("the reading threads stopped"))?;
             sent += 1;
         }
@@ -573,6 +588,29 @@ fn conllu_each_parallel(
         Ok(())
     })?;
     Ok(chunker.into_inner().bytes)
+}
+
+/// Reads a chunk's documents into `builder`, giving each item to `f`;
+/// returns the chunk's buffer and the builder, to serve again.
+fn read_chunk(
+    chunk: strata_conllu::Chunk,
+    name: &str,
+    id: &str,
+    recycle: &Recycle,
+    builder: strata_format::DocBuilder,
+    f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<(Vec<u8>, strata_format::DocBuilder)> {
+    let mut reader = chunk.reader(id, builder);
+    while let Some(result) = reader.next_built() {
+        let result = result.map(|report| {
+            let mut doc = recycle.take();
+            reader.builder_mut().hand_over(&mut doc);
+            (Doc::Built(doc), report)
+        });
+        f(conllu_item(name, result))?;
+    }
+    let (input, builder) = reader.into_parts();
+    Ok((input.into_bytes(), builder))
 }
 
 /// Counts the bytes a reader hands out.

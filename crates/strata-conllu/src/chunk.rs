@@ -221,6 +221,11 @@ impl Chunk {
         self.bytes.is_empty()
     }
 
+    /// Whether the chunk ends the input.
+    pub fn is_last(&self) -> bool {
+        self.last
+    }
+
     /// The input line the chunk starts at, 1-based.
     pub fn first_line(&self) -> u64 {
         self.start.line + 1

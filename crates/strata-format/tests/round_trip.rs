@@ -600,3 +600,37 @@ fn a_writer_follows_the_builders_that_handed_over_last() {
         wtr.add_built_doc(&out).unwrap();
     }
 }
+
+#[test]
+fn a_builder_that_forgets_its_strings_twice_frees_both_copies() {
+    // Sixteen builders are followed; one forgets its strings twice between
+    // two hand-overs: the writer drops both of its old copies, so that the
+    // new code space does not push out another builder.
+    let doc = |b: &mut DocBuilder, id: &str, out: &mut BuiltDoc| {
+        b.clear();
+        b.set_id(id);
+        b.text_mut().push('x');
+        let l = b.layer("token");
+        let s = b.push_span(l, 0, 1);
+        b.set_label(l, s, id);
+        b.hand_over(out);
+    };
+    let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+    let mut builders: Vec<DocBuilder> = (0..strata_format::MAX_BUILDERS).map(|_| DocBuilder::new()).collect();
+    let mut out = BuiltDoc::new();
+    // Builder 1 first, so that it is the one a stale copy would push out.
+    let mut order: Vec<usize> = (0..builders.len()).collect();
+    order.swap(0, 1);
+    for i in order {
+        doc(&mut builders[i], &format!("first-{i}"), &mut out);
+        wtr.add_built_doc(&out).unwrap();
+    }
+    builders[0].clear_with_strings();
+    builders[0].clear_with_strings();
+    doc(&mut builders[0], "again-0", &mut out);
+    wtr.add_built_doc(&out).unwrap();
+    for (i, b) in builders.iter_mut().enumerate().skip(1) {
+        doc(b, &format!("again-{i}"), &mut out);
+        wtr.add_built_doc(&out).unwrap();
+    }
+}

@@ -335,9 +335,10 @@ pub struct DocBuilder {
     strings: Interner,
     /// Strings `..handed` went out with an earlier [`BuiltDoc`].
     handed: usize,
-    /// The code space the builder left when it forgot its strings, 0 for
-    /// none: the next hand-over tells the writer, which drops its copy.
-    retired: u64,
+    /// The code spaces the builder left when it forgot its strings since
+    /// the last hand-over: the next one tells the writer, which drops its
+    /// copies.
+    retired: Vec<u64>,
 }
 
 impl Default for DocBuilder {
@@ -349,7 +350,7 @@ impl Default for DocBuilder {
 impl DocBuilder {
     /// An empty builder with an empty dictionary.
     pub fn new() -> DocBuilder {
-        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0, retired: 0 }
+        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0, retired: Vec::new() }
     }
 
     /// Empties the document (id, text, metadata, layers), keeping the
@@ -366,7 +367,7 @@ impl DocBuilder {
     /// hand-over starts a new code space, which a writer follows.
     pub fn clear_with_strings(&mut self) {
         self.cols.clear();
-        self.retired = self.strings.stream;
+        self.retired.push(self.strings.stream);
         self.strings = Interner::new();
         self.handed = 0;
     }
@@ -559,7 +560,8 @@ impl DocBuilder {
         let strings = &self.strings;
         let from = if self.handed == 0 { 0 } else { strings.ends[self.handed - 1] };
         out.stream = strings.stream;
-        out.retired = std::mem::take(&mut self.retired);
+        out.retired.clear();
+        out.retired.append(&mut self.retired);
         out.base = self.handed;
         out.arena.clear();
         out.arena.push_str(&strings.arena[from..]);
@@ -572,7 +574,7 @@ impl DocBuilder {
         View {
             cols: &self.cols,
             stream: self.strings.stream,
-            retired: self.retired,
+            retired: &self.retired,
             base: 0,
             arena: &self.strings.arena,
             ends: &self.strings.ends,
@@ -598,7 +600,7 @@ pub struct BuiltDoc {
     cols: Columns,
     stream: u64,
     /// As [`DocBuilder`]'s.
-    retired: u64,
+    retired: Vec<u64>,
     /// The code of the first string in `arena`.
     base: usize,
     /// The strings the builder learned since the previous hand-over.
@@ -631,7 +633,7 @@ impl BuiltDoc {
         View {
             cols: &self.cols,
             stream: self.stream,
-            retired: self.retired,
+            retired: &self.retired,
             base: self.base,
             arena: &self.arena,
             ends: &self.ends,
@@ -644,8 +646,8 @@ impl BuiltDoc {
 struct View<'a> {
     cols: &'a Columns,
     stream: u64,
-    /// A code space the builder has left (0 for none).
-    retired: u64,
+    /// Code spaces the builder has left.
+    retired: &'a [u64],
     base: usize,
     arena: &'a str,
     ends: &'a [usize],
@@ -682,7 +684,7 @@ impl Remap {
         if view.base > have {
             return Err(format!(
                 "built with strings {have} to {} of its builder, which the writer has not seen: add built \
-                 documents in the order they were handed over",
+                 documents in the order they were handed over, from at most {MAX_BUILDERS} builders at a time",
                 view.base
             ));
         }
@@ -724,8 +726,8 @@ impl<W: Write> Writer<W> {
 
     fn add_view(&mut self, view: &View<'_>) -> Result<u64> {
         self.ensure_usable()?;
-        if view.retired != 0 {
-            self.built.retain(|r| r.stream != view.retired);
+        if !view.retired.is_empty() {
+            self.built.retain(|r| !view.retired.contains(&r.stream));
         }
         // Most recent last.
         let found = self.built.iter().rposition(|r| r.stream == view.stream);
