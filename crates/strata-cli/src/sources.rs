@@ -545,7 +545,12 @@ fn conllu_each_parallel(
                         anyhow::Ok((items, bytes, b))
                     }));
                     let (items, bytes) = match read {
-                        Ok(Ok((items, bytes, b))) => {
+                        Ok(Ok((items, bytes, mut b))) => {
+                            // The threads' dictionaries (and the writer's
+                            // copy of each) share one bound between them.
+                            if b.dictionary_bytes() > strata_conllu::STRING_MEMORY / threads {
+                                b.clear_with_strings();
+                            }
                             builder = Some(b);
                             (Some(items), bytes)
                         }
