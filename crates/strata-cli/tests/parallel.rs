@@ -124,3 +124,37 @@ fn treebanks_read_on_several_threads_as_on_one() {
     assert_status!(one, 2);
     assert!(bytes.is_empty(), "--strict writes nothing");
 }
+
+#[test]
+fn threads_that_forget_their_strings_give_the_same_bytes() {
+    // Sixteen threads share the reader's string memory (8 MiB), half a MiB
+    // each: 24,000 distinct MISC values make every thread forget its
+    // strings along the way, and the writer follow the new code spaces.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut input = String::new();
+    let mut n = 0;
+    for doc in 0..120 {
+        input.push_str(&format!("# newdoc id = d{doc}\n"));
+        for _ in 0..20 {
+            for w in 1..=10 {
+                n += 1;
+                let head = if w == 1 { 0 } else { 1 };
+                let rel = if w == 1 { "root" } else { "dep" };
+                input.push_str(&format!("{w}\tw{n}\tw\tX\t_\t_\t{head}\t{rel}\t{head}:{rel}\tId=value-{n:08}\n"));
+            }
+            input.push('\n');
+        }
+    }
+    std::fs::write(d.join("many.conllu"), input).unwrap();
+    std::fs::remove_file(d.join("out.strata")).ok();
+    let args = ["convert", "many.conllu", "-o", "out.strata"];
+    let one = run(d, &args, "1", None, None);
+    assert_status!(one, 0);
+    let expected = std::fs::read(d.join("out.strata")).unwrap();
+    for chunk in [Some("20000"), None] {
+        let many = run(d, &args, "16", chunk, None);
+        assert_status!(many, 0);
+        assert!(std::fs::read(d.join("out.strata")).unwrap() == expected, "chunks of {chunk:?}: the output differs");
+    }
+}
