@@ -7,25 +7,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::{fixture, text};
 
 fn run(dir: &Path, args: &[&str], jobs: &str, chunk: Option<&str>, stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
-    cmd.args(args).args(["-j", jobs, "--json"]).current_dir(dir);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    match chunk {
-        Some(bytes) => cmd.env("STRATA_CHUNK_BYTES", bytes),
-        None => cmd.env_remove("STRATA_CHUNK_BYTES"),
-    };
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    let mut child = cmd.spawn().expect("strata runs");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    child.wait_with_output().unwrap()
+    let mut args = args.to_vec();
+    args.extend_from_slice(&["-j", jobs, "--json"]);
+    common::strata_env(dir, &args, &[("STRATA_CHUNK_BYTES", chunk)], stdin)
 }
 
 /// The JSON summary without its timing.

@@ -572,17 +572,19 @@ proptest! {
     }
 }
 
+/// Builds a one-span document labelled with its id and hands it over.
+fn doc(b: &mut DocBuilder, id: &str, out: &mut BuiltDoc) {
+    b.clear();
+    b.set_id(id);
+    b.text_mut().push('x');
+    let l = b.layer("token");
+    let s = b.push_span(l, 0, 1);
+    b.set_label(l, s, id);
+    b.hand_over(out);
+}
+
 #[test]
 fn a_writer_follows_the_builders_that_handed_over_last() {
-    let doc = |b: &mut DocBuilder, id: &str, out: &mut BuiltDoc| {
-        b.clear();
-        b.set_id(id);
-        b.text_mut().push('x');
-        let l = b.layer("token");
-        let s = b.push_span(l, 0, 1);
-        b.set_label(l, s, id);
-        b.hand_over(out);
-    };
     let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
     let mut builders: Vec<DocBuilder> = (0..=strata_format::MAX_BUILDERS).map(|_| DocBuilder::new()).collect();
     let mut out = BuiltDoc::new();
@@ -606,15 +608,6 @@ fn a_builder_that_forgets_its_strings_twice_frees_both_copies() {
     // Sixteen builders are followed; one forgets its strings twice between
     // two hand-overs: the writer drops both of its old copies, so that the
     // new code space does not push out another builder.
-    let doc = |b: &mut DocBuilder, id: &str, out: &mut BuiltDoc| {
-        b.clear();
-        b.set_id(id);
-        b.text_mut().push('x');
-        let l = b.layer("token");
-        let s = b.push_span(l, 0, 1);
-        b.set_label(l, s, id);
-        b.hand_over(out);
-    };
     let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
     let mut builders: Vec<DocBuilder> = (0..strata_format::MAX_BUILDERS).map(|_| DocBuilder::new()).collect();
     let mut out = BuiltDoc::new();

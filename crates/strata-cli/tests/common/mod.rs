@@ -15,8 +15,19 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Runs `strata` with these arguments in `dir`, feeding `stdin`.
 pub fn strata_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    strata_env(dir, args, &[], stdin)
+}
+
+/// [`strata_in`] with environment variables set (`Some`) or removed (`None`).
+pub fn strata_env(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
     cmd.args(args).current_dir(dir).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for &(name, value) in env {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     let mut child = cmd.spawn().expect("strata runs");
     if let Some(input) = stdin {
