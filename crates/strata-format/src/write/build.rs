@@ -159,17 +159,26 @@ impl LayerCols {
 
 /// An append-only string interner: codes are dense from 0.
 ///
-/// An open-addressing table of (hash, code + 1) pairs, at most half full,
-/// over the strings in one arena: a lookup hashes the string once and
-/// compares it with one candidate in almost every case, without calls.
+/// An open-addressing table, at most half full, over the strings in one
+/// arena. Each slot holds its string's [`key`]: for a string of at most 16
+/// bytes (almost every CoNLL-U value) that is the string itself, so a lookup
+/// reads the string once, as two words, and compares it with a candidate
+/// without touching the arena. Longer strings are compared in the arena.
 #[derive(Debug)]
 struct Interner {
     stream: u64,
     arena: String,
     /// Where each string ends in `arena`.
     ends: Vec<usize>,
-    /// (high 32 bits of the hash, code + 1); code + 1 = 0 for an empty slot.
-    slots: Vec<(u32, u32)>,
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    key: (u64, u64),
+    len: u32,
+    /// code + 1; 0 for an empty slot.
+    code: u32,
 }
 
 impl Interner {
@@ -178,23 +187,24 @@ impl Interner {
             stream: STREAMS.fetch_add(1, Ordering::Relaxed),
             arena: String::new(),
             ends: Vec::new(),
-            slots: vec![(0, 0); 1 << 10],
+            slots: vec![Slot::default(); 1 << 10],
         }
     }
 
     #[inline]
     fn intern(&mut self, s: &str) -> u32 {
-        let h = hash(s.as_bytes());
-        let tag = (h >> 32) as u32;
+        let b = s.as_bytes();
+        let key = key(b);
+        let len = b.len() as u32;
         let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
+        let mut i = hash(b, key) as usize & mask;
         loop {
-            let (t, c) = self.slots[i];
-            if c == 0 {
+            let slot = self.slots[i];
+            if slot.code == 0 {
                 break;
             }
-            if t == tag && same(self.bytes(c - 1), s.as_bytes()) {
-                return c - 1;
+            if slot.key == key && slot.len == len && (b.len() <= 16 || self.bytes(slot.code - 1) == b) {
+                return slot.code - 1;
             }
             i = (i + 1) & mask;
         }
@@ -202,7 +212,7 @@ impl Interner {
         let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
         self.arena.push_str(s);
         self.ends.push(self.arena.len());
-        self.slots[i] = (tag, code + 1);
+        self.slots[i] = Slot { key, len, code: code + 1 };
         if self.ends.len() * 2 > self.slots.len() {
             self.grow();
         }
@@ -210,15 +220,15 @@ impl Interner {
     }
 
     fn grow(&mut self) {
-        let mut slots = vec![(0u32, 0u32); self.slots.len() * 2];
+        let mut slots = vec![Slot::default(); self.slots.len() * 2];
         let mask = slots.len() - 1;
-        for c in 0..self.ends.len() {
-            let h = hash(string_at(&self.arena, &self.ends, c).as_bytes());
-            let mut i = h as usize & mask;
-            while slots[i].1 != 0 {
+        for slot in self.slots.iter().filter(|s| s.code != 0) {
+            let b = self.bytes(slot.code - 1);
+            let mut i = hash(b, slot.key) as usize & mask;
+            while slots[i].code != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = ((h >> 32) as u32, c as u32 + 1);
+            slots[i] = *slot;
         }
         self.slots = slots;
     }
@@ -235,64 +245,52 @@ impl Interner {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
-#[inline]
+#[inline(always)]
 fn u32_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 4];
     w.copy_from_slice(&b[at..at + 4]);
     u64::from(u32::from_le_bytes(w))
 }
 
-#[inline]
-fn u16_at(b: &[u8], at: usize) -> u64 {
-    u64::from(b[at]) | u64::from(b[at + 1]) << 8
-}
-
-/// The bytes `8k..` of `b`, `8k` the last multiple of 8 below `b.len()`,
-/// as one word: read as overlapping loads, without a copy loop. For two
-/// strings of the same length, the words are equal when those bytes are.
-#[inline]
-fn tail(b: &[u8]) -> u64 {
+/// A string as two words, read as overlapping loads without a copy loop:
+/// with the length, its exact bytes when it is at most 16 bytes long; its
+/// first and last 8 bytes when it is longer.
+#[inline(always)]
+fn key(b: &[u8]) -> (u64, u64) {
     let n = b.len();
-    let k = n.saturating_sub(1) & !7;
-    match n - k {
-        8 => u64_at(b, k),
-        4..=7 => u32_at(b, k) | u32_at(b, n - 4) << 32,
-        2 | 3 => u16_at(b, k) | u16_at(b, n - 2) << 16,
-        1 => u64::from(b[k]),
-        _ => 0,
+    match n {
+        8.. => (u64_at(b, 0), u64_at(b, n - 8)),
+        4..=7 => (u32_at(b, 0) | u32_at(b, n - 4) << 32, 0),
+        1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
+        0 => (0, 0),
     }
 }
 
-/// A fast hash of a short string (a word at a time, as FxHash does, with a
-/// final mix so that the low bits serve as a table index).
-#[inline]
-fn hash(b: &[u8]) -> u64 {
+/// A fast hash of a string and its [`key`]: one folded multiply of the key
+/// (as foldhash does) for a string of at most 16 bytes; the bytes between
+/// the key's words are mixed in, a word at a time, for a longer one.
+#[inline(always)]
+fn hash(b: &[u8], (lo, hi): (u64, u64)) -> u64 {
+    const K1: u64 = 0x243f_6a88_85a3_08d3;
+    const K2: u64 = 0x1319_8a2e_0370_7344;
     const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut h = b.len() as u64;
-    let full = b.len().saturating_sub(1) / 8;
-    for i in 0..full {
-        h = (h.rotate_left(26) ^ u64_at(b, 8 * i)).wrapping_mul(K);
+    let mut middle = b.len() as u64;
+    if b.len() > 16 {
+        for w in b[8..b.len() - 8].chunks(8) {
+            let mut word = [0u8; 8];
+            word[..w.len()].copy_from_slice(w);
+            middle = (middle.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
     }
-    h = (h.rotate_left(26) ^ tail(b)).wrapping_mul(K);
-    h ^ (h >> 29)
-}
-
-/// Byte equality, a word at a time: CoNLL-U values are a few bytes long,
-/// shorter than a call to `memcmp` takes.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let full = a.len().saturating_sub(1) / 8;
-    (0..full).all(|i| u64_at(a, 8 * i) == u64_at(b, 8 * i)) && tail(a) == tail(b)
+    let product = u128::from(lo ^ K1) * u128::from(hi ^ middle ^ K2);
+    (product as u64) ^ (product >> 64) as u64
 }
 
 fn string_at<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
@@ -375,7 +373,9 @@ impl DocBuilder {
     /// The memory the dictionary of learned strings takes, in bytes.
     pub fn dictionary_bytes(&self) -> usize {
         let s = &self.strings;
-        s.arena.capacity() + s.ends.capacity() * std::mem::size_of::<usize>() + s.slots.capacity() * 8
+        s.arena.capacity()
+            + s.ends.capacity() * std::mem::size_of::<usize>()
+            + s.slots.capacity() * std::mem::size_of::<Slot>()
     }
 
     /// The document id.
@@ -945,5 +945,52 @@ impl<W: Write> Writer<W> {
         let def = &mut self.schema.layers[ix];
         def.spans += n as u64;
         def.relations += l.rels.len() as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Interner;
+
+    /// Strings of every length around the key's cases (0, 1 to 3, 4 to 7,
+    /// 8 to 16, longer), many sharing their first and last bytes, so that
+    /// long ones share their whole key and differ only in the middle.
+    fn strings() -> Vec<String> {
+        let mut out = Vec::new();
+        for len in 0..40 {
+            for fill in ['a', 'b', 'é'] {
+                let mut s: String = std::iter::repeat_n('x', len).collect();
+                if len >= 3 {
+                    let mid = len / 2;
+                    s.replace_range(mid..mid + 1, "");
+                    s.insert(mid, fill);
+                }
+                out.push(s);
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn each_string_has_one_code_through_growth() {
+        let strings = strings();
+        let mut interner = Interner::new();
+        let mut codes = Vec::new();
+        // Enough strings that the table grows several times.
+        for round in 0..40 {
+            for s in &strings {
+                let s = format!("{s}{round}");
+                codes.push((interner.intern(&s), s));
+            }
+        }
+        for (code, s) in &codes {
+            assert_eq!(interner.intern(s), *code, "{s:?}");
+            assert_eq!(interner.get(*code), s);
+        }
+        let distinct: std::collections::HashSet<_> = codes.iter().map(|(c, _)| c).collect();
+        assert_eq!(distinct.len(), codes.len());
+        assert_eq!(interner.ends.len(), codes.len());
     }
 }
