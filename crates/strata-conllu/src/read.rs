@@ -228,7 +228,8 @@ struct WordLine {
     /// Index of the line in the block.
     index: usize,
     kind: Kind,
-    fields: [(usize, usize); 10],
+    /// The ten columns, and one that is not used.
+    fields: [(usize, usize); 11],
     /// Columns past the tenth (after `# global.columns`), tab-joined.
     extra: (usize, usize),
 }
@@ -644,9 +645,23 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> 
             let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
             mask |= ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
         }
-        let at = window.len() - words.remainder().len();
-        for (i, &c) in words.remainder().iter().enumerate() {
-            mask |= u64::from(c == b'\t') << (at + i);
+        let rest = words.remainder().len();
+        if rest > 0 {
+            // The last bytes as part of the window's last 8 (read again),
+            // or one at a time in a window shorter than a word.
+            let at = window.len() - rest;
+            if window.len() >= 8 {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&window[window.len() - 8..]);
+                let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
+                let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+                let bits = (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+                mask |= (bits >> (8 - rest)) << at;
+            } else {
+                for (i, &c) in words.remainder().iter().enumerate() {
+                    mask |= u64::from(c == b'\t') << (at + i);
+                }
+            }
         }
         while mask != 0 {
             let tab = base + mask.trailing_zeros() as usize;
@@ -745,43 +760,48 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             sc.comments.push(ls..le);
             continue;
         }
-        // A word line: split it at tabs.
-        let mut fields = [(0, 0); 10];
-        let mut extra = (le, le);
-        let mut n = 0;
+        // A word line: split it at tabs. `fields[10]` takes the fields
+        // past the tenth, so that the loop does not branch on them.
+        let mut fields = [(0, 0); 11];
+        let mut tabs = 0;
         let mut from = ls;
+        let mut empty_field = false;
         let max = columns;
         let too_many = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
-            if n < 10 {
-                fields[n] = (from, tab);
-            }
-            n += 1;
+            empty_field |= tab == from;
+            fields[tabs.min(10)] = (from, tab);
+            tabs += 1;
             from = tab + 1;
-            if n == 10 {
-                extra.0 = from;
-            }
-            n >= max
+            tabs >= max
         });
         if let Some(tab) = too_many {
             return Err(err(tab, format!("expected {columns} tab-separated columns, found more (a tab here)")));
         }
-        if n < 10 {
-            fields[n] = (from, le);
+        let extra = if tabs >= 10 { (fields[9].1 + 1, le) } else { (le, le) };
+        if tabs < 10 {
+            fields[tabs] = (from, le);
         }
-        n += 1;
+        let n = tabs + 1;
         if n != columns {
             return Err(err(
                 le - ls,
                 format!("expected {columns} tab-separated columns, found {n}: a column is missing"),
             ));
         }
-        for (k, &(s, e)) in fields.iter().enumerate() {
-            if s == e {
-                return Err(err(
-                    s - ls,
-                    format!("expected a value in column {}, found nothing: write _ for an unknown value", COLUMNS[k]),
-                ));
+        // An empty field follows a tab (or starts the line, or ends it,
+        // which is trailing whitespace, found above).
+        if empty_field {
+            for (k, &(s, e)) in fields[..10].iter().enumerate() {
+                if s == e {
+                    return Err(err(
+                        s - ls,
+                        format!(
+                            "expected a value in column {}, found nothing: write _ for an unknown value",
+                            COLUMNS[k]
+                        ),
+                    ));
+                }
             }
         }
         if extra.0 < le {
