@@ -91,20 +91,25 @@ where
         return;
     }
     buf.reserve(n.saturating_mul(usize::from(bits)).div_ceil(8).saturating_add(8));
-    // Values go into a 128-bit accumulator low bits first; whole words
-    // leave it as soon as they are complete, the last bytes at the end.
-    let mask = u64::MAX >> 64u32.wrapping_sub(u32::from(bits));
-    let (mut acc, mut filled) = (0u128, 0u32);
+    // Values go into a word low bits first; a full word leaves as soon as
+    // it is complete, and the bits of the value that did not fit start the
+    // next one (none when the value filled a word exactly).
+    let bits = u32::from(bits);
+    let mask = u64::MAX >> 64u32.wrapping_sub(bits);
+    let (mut acc, mut filled) = (0u64, 0u32);
     for v in values {
-        acc |= u128::from(v & mask) << filled;
-        filled = filled.wrapping_add(u32::from(bits));
-        if filled >= 64 {
-            buf.extend_from_slice(&(acc as u64).to_le_bytes());
-            acc >>= 64;
-            filled = filled.wrapping_sub(64);
+        let v = v & mask;
+        acc |= v.wrapping_shl(filled);
+        let total = filled.wrapping_add(bits);
+        if total >= 64 {
+            buf.extend_from_slice(&acc.to_le_bytes());
+            acc = v.checked_shr(64u32.wrapping_sub(filled)).unwrap_or(0);
+            filled = total.wrapping_sub(64);
+        } else {
+            filled = total;
         }
     }
-    buf.extend((acc as u64).to_le_bytes().iter().take(filled.div_ceil(8) as usize));
+    buf.extend(acc.to_le_bytes().iter().take(filled.div_ceil(8) as usize));
 }
 
 /// How the values of a packed column are laid out: whole bytes in versions
