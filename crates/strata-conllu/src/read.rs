@@ -12,7 +12,7 @@ use strata_format::{AttrId, AttrType, DocBuilder, Document, LayerId};
 
 use crate::names;
 use crate::rules::{
-    default_template, deps_is_default, derived_id, encode_deps, same, split_surface_misc, FIRST_PAR_SUFFIX,
+    default_template, deps_is_default, push_derived_id, push_encoded_deps, same, split_surface_misc, FIRST_PAR_SUFFIX,
     FIRST_SENT_SUFFIX, P_NEWDOC, P_NEWDOC_ID, P_NEWPAR, P_NEWPAR_ID, P_SENT_ID, P_TEXT,
 };
 use crate::Problem;
@@ -197,6 +197,10 @@ struct Scratch {
     /// Per integer word: its head (id - 1), `u32::MAX` for none.
     heads: Vec<u32>,
     marks: Vec<u8>,
+    /// The id a sentence or paragraph would get without one (`follows`).
+    derived: String,
+    /// A word's `DEPS` as stored.
+    deps: String,
 }
 
 #[derive(Clone, Copy)]
@@ -1053,7 +1057,9 @@ fn build(
         }
         let (head, deprel, deps) = (f(6), f(7), f(8));
         if !deps_is_default(deps, head, deprel) {
-            b.set_str(ids.deps, span, &encode_deps(deps, head));
+            sc.deps.clear();
+            push_encoded_deps(&mut sc.deps, deps, head);
+            b.set_str(ids.deps, span, &sc.deps);
         }
         if w.extra.0 < w.extra.1 {
             b.set_str(ids.extra, span, &text[w.extra.0..w.extra.1]);
@@ -1158,7 +1164,7 @@ fn build(
     // `# newdoc id = ..`, as the writer can tell.
     let doc_id = doc.id.as_deref().filter(|_| doc.seeded);
     if let Some(v) = sent_id {
-        if !follows(doc.prev_sent_id.as_deref(), doc_id, FIRST_SENT_SUFFIX, v) {
+        if !follows(doc.prev_sent_id.as_deref(), doc_id, FIRST_SENT_SUFFIX, v, &mut sc.derived) {
             b.set_str(ids.sent_id, sentence, v);
         }
     }
@@ -1176,7 +1182,7 @@ fn build(
         Some(id) => {
             let span = b.push_span(ids.paragraph, sent_start as u64, sent_end as u64);
             if let Some(v) = id {
-                if !follows(doc.prev_par_id.as_deref(), doc_id, FIRST_PAR_SUFFIX, v) {
+                if !follows(doc.prev_par_id.as_deref(), doc_id, FIRST_PAR_SUFFIX, v, &mut sc.derived) {
                     b.set_str(ids.par_id, span, v);
                 }
             }
@@ -1193,8 +1199,10 @@ fn build(
 
 /// Whether `id` is the one derived from the previous id (or the document
 /// id), so that it need not be stored.
-fn follows(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str, id: &str) -> bool {
-    derived_id(prev, doc_id, first_suffix).as_deref() == Some(id)
+/// `derived` is a buffer, reused so that checking allocates nothing.
+fn follows(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str, id: &str, derived: &mut String) -> bool {
+    derived.clear();
+    push_derived_id(derived, prev, doc_id, first_suffix) && derived == id
 }
 
 /// Remembers the last id, reusing the string.

@@ -61,13 +61,8 @@ pub(crate) fn push_next_id(out: &mut String, prev: &str) -> bool {
 /// the previous one in the document, or for the first one, `{doc id}-0001`
 /// for sentences and `{doc id}-p0001` for paragraphs (the English Web
 /// Treebank's scheme) when the document has a `# newdoc id`.
-pub(crate) fn derived_id(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str) -> Option<String> {
-    let mut out = String::new();
-    push_derived_id(&mut out, prev, doc_id, first_suffix).then_some(out)
-}
-
-/// Appends [`derived_id`] to `out`; `false` (and nothing appended) when
-/// there is none.
+///
+/// Appends it to `out`; `false` (and nothing appended) when there is none.
 pub(crate) fn push_derived_id(out: &mut String, prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str) -> bool {
     match (prev, doc_id) {
         (Some(p), _) => push_next_id(out, p),
@@ -196,8 +191,8 @@ pub(crate) fn push_default_deps(out: &mut String, head: &str, deprel: &str) {
 /// `HEAD:rel` whose head is the word's own `HEAD` loses its head (`:rel`),
 /// so that `4:obl:from` on a word headed by 4 and `7:obl:from` on one
 /// headed by 7 become one dictionary string.
-pub(crate) fn encode_deps(deps: &str, head: &str) -> String {
-    let mut out = String::with_capacity(deps.len());
+/// Appended to `out`.
+pub(crate) fn push_encoded_deps(out: &mut String, deps: &str, head: &str) {
     for (k, item) in deps.split('|').enumerate() {
         if k > 0 {
             out.push('|');
@@ -207,10 +202,9 @@ pub(crate) fn encode_deps(deps: &str, head: &str) -> String {
             _ => out.push_str(item),
         }
     }
-    out
 }
 
-/// The inverse of [`encode_deps`].
+/// The inverse of [`push_encoded_deps`].
 pub(crate) fn push_decoded_deps(out: &mut String, stored: &str, head: &str) {
     for (k, item) in stored.split('|').enumerate() {
         if k > 0 {
@@ -282,11 +276,14 @@ mod tests {
         assert!(!deps_is_default("4:obl:from", "4", "obl"));
         assert!(deps_is_default("_", "_", "_"));
         for (deps, head) in [("4:obl:from", "4"), ("5:conj:and|8:nsubj", "8"), ("_", "3"), ("2.1:nsubj", "_")] {
-            let enc = encode_deps(deps, head);
+            let mut enc = String::new();
+            push_encoded_deps(&mut enc, deps, head);
             let mut out = String::new();
             push_decoded_deps(&mut out, &enc, head);
             assert_eq!(out, deps);
         }
-        assert_eq!(encode_deps("4:obl:from|40:x", "4"), ":obl:from|40:x");
+        let mut enc = String::from("kept|");
+        push_encoded_deps(&mut enc, "4:obl:from|40:x", "4");
+        assert_eq!(enc, "kept|:obl:from|40:x");
     }
 }

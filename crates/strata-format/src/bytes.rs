@@ -85,7 +85,13 @@ where
 {
     let values = values.into_iter();
     let (max, n) = values.clone().fold((0, 0usize), |(max, n), v| (max.max(v), n.saturating_add(1)));
-    let bits = widths.round(bits_for(max).max(min_bits));
+    put_packed(buf, values, n, widths.round(bits_for(max).max(min_bits)));
+}
+
+/// Appends a packed column of `n` values, each of which fits in `bits` bits
+/// (the caller knows the width: [`put_column`] without its pass to find
+/// the largest value).
+pub(crate) fn put_packed(buf: &mut Vec<u8>, values: impl Iterator<Item = u64>, n: usize, bits: u8) {
     buf.push(bits);
     if bits == 0 {
         return;

@@ -10,7 +10,9 @@ mod copy;
 pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
 pub use self::copy::CopyMap;
 
-use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_varint, zigzag, Widths};
+use crate::bytes::{
+    bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_packed, put_varint, zigzag, Widths,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
 use crate::model::{AttrType, AttrValue, Document, FieldType, Layer, Value};
@@ -680,18 +682,24 @@ where
 pub(crate) fn put_str_attr(out: &mut Vec<u8>, n: usize, values: &[(u64, u64)], widths: Widths) {
     let code_bits = widths.round(bits_for(values.iter().map(|&(_, c)| c).max().unwrap_or(0)));
     let k = values.len() as u64;
+    // Spans increase, so the last is the largest.
     let index_bits = widths.round(bits_for(values.last().map_or(0, |&(i, _)| i)).max(1));
     let column = |len: u64, bits: u8| 1 + packed_bytes(len, bits).unwrap_or(u64::MAX / 4);
     let dense = column(n as u64, code_bits);
     let sparse = varint_len(k) + column(k, index_bits) + column(k, code_bits);
+    let codes = values.iter().map(|&(_, c)| c);
     if k > 0 && sparse < dense {
         out.push(layout::STR_ATTR_SPARSE);
         put_varint(out, k);
-        put_column_min(out, values.iter().map(|&(i, _)| i), 1, widths);
-        put_column(out, values.iter().map(|&(_, c)| c), widths);
+        put_packed(out, values.iter().map(|&(i, _)| i), values.len(), index_bits);
+        put_packed(out, codes, values.len(), code_bits);
+    } else if values.len() == n {
+        // Every span has a value.
+        out.push(layout::STR_ATTR_DENSE);
+        put_packed(out, codes, n, code_bits);
     } else {
         out.push(layout::STR_ATTR_DENSE);
-        put_column(out, Dense { values, next: 0, n: n as u64 }, widths);
+        put_packed(out, Dense { values, next: 0, n: n as u64 }, n, code_bits);
     }
 }
 
