@@ -191,7 +191,7 @@ impl Interner {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn intern(&mut self, s: &str) -> u32 {
         let b = s.as_bytes();
         let key = key(b);
@@ -208,11 +208,18 @@ impl Interner {
             }
             i = (i + 1) & mask;
         }
+        self.insert(s, Slot { key, len, code: 0 }, i)
+    }
+
+    /// Adds a string that is not in the table, at the empty slot `i`.
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, s: &str, slot: Slot, i: usize) -> u32 {
         let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
         let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
         self.arena.push_str(s);
         self.ends.push(self.arena.len());
-        self.slots[i] = Slot { key, len, code: code + 1 };
+        self.slots[i] = Slot { code: code + 1, ..slot };
         if self.ends.len() * 2 > self.slots.len() {
             self.grow();
         }
@@ -511,7 +518,7 @@ impl DocBuilder {
         self.set(attr, span, AttrType::Int, value as u64);
     }
 
-    #[inline]
+    #[inline(always)]
     fn set(&mut self, attr: AttrId, span: usize, ty: AttrType, value: u64) {
         let l = &mut self.cols.layers[attr.layer];
         assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
