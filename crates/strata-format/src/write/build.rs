@@ -414,10 +414,17 @@ impl DocBuilder {
     /// The layer of this name, added (after the others) when new.
     pub fn layer(&mut self, name: &str) -> LayerId {
         let cols = &mut self.cols;
+        let at = cols.used;
+        // A name is in one slot at most, so when the next slot has it (the
+        // layers of the last document, named in the same order), no
+        // earlier one does.
+        if cols.layers.get(at).is_some_and(|l| l.name == name) {
+            cols.used += 1;
+            return LayerId(at);
+        }
         if let Some(i) = cols.layers().iter().position(|l| l.name == name) {
             return LayerId(i);
         }
-        let at = cols.used;
         // A slot that had this name keeps the attribute columns it had.
         match cols.layers[at..].iter().position(|l| l.name == name) {
             Some(k) => cols.layers.swap(at, at + k),
@@ -438,10 +445,15 @@ impl DocBuilder {
     pub fn attr(&mut self, layer: LayerId, name: &str, ty: AttrType) -> AttrId {
         let l = &mut self.cols.layers[layer.0];
         let same = |a: &AttrCol| a.name == name && a.ty == ty;
+        let at = l.used_attrs;
+        // As for layers: the next slot first.
+        if l.attrs.get(at).is_some_and(same) {
+            l.used_attrs += 1;
+            return AttrId { layer: layer.0, attr: at };
+        }
         if let Some(i) = l.attrs().iter().position(same) {
             return AttrId { layer: layer.0, attr: i };
         }
-        let at = l.used_attrs;
         match l.attrs[at..].iter().position(same) {
             Some(k) => l.attrs.swap(at, at + k),
             None => {
@@ -957,7 +969,55 @@ impl<W: Write> Writer<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::Interner;
+    use super::{DocBuilder, Interner};
+    use crate::AttrType;
+
+    /// Layers, each with its attributes, in the order they are named.
+    type Names<'a> = &'a [(&'a str, &'a [(&'a str, AttrType)])];
+
+    /// Names layers and attributes in `order`, sets one value of each, and
+    /// gives (layer, attribute, value) as the owned document has them.
+    fn declare(b: &mut DocBuilder, order: Names<'_>) -> Vec<(String, String, String)> {
+        b.clear();
+        b.text_mut().push_str("text");
+        for (layer, attrs) in order {
+            let l = b.layer(layer);
+            let span = b.push_span(l, 0, 4);
+            for (name, ty) in attrs.iter() {
+                let a = b.attr(l, name, *ty);
+                assert_eq!(b.attr(l, name, *ty), a, "{layer}.{name} named twice");
+                match ty {
+                    AttrType::Str => b.set_str(a, span, &format!("{layer}.{name}")),
+                    AttrType::Int => b.set_int(a, span, name.len() as i64),
+                }
+            }
+            assert_eq!(b.layer(layer), l);
+        }
+        let mut out = Vec::new();
+        for l in b.to_document().layers {
+            for (name, value) in &l.spans[0].attrs {
+                out.push((l.name.clone(), name.clone(), format!("{value:?}")));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn names_find_their_slots_whatever_the_order_of_the_last_document() {
+        use AttrType::{Int, Str};
+        let orders: [Names<'_>; 5] = [
+            &[("word", &[("lemma", Str), ("upos", Str)]), ("sentence", &[("id", Str)])],
+            &[("word", &[("lemma", Str), ("upos", Str)]), ("sentence", &[("id", Str)])],
+            &[("sentence", &[("id", Str), ("n", Int)]), ("word", &[("upos", Str), ("lemma", Str)])],
+            &[("word", &[("upos", Int), ("upos", Str), ("feats", Str)])],
+            &[("token", &[]), ("word", &[("lemma", Str), ("upos", Str)]), ("sentence", &[("id", Str)])],
+        ];
+        let mut reused = DocBuilder::new();
+        for order in orders.iter().chain(orders.iter().rev()) {
+            let fresh = declare(&mut DocBuilder::new(), order);
+            assert_eq!(declare(&mut reused, order), fresh);
+        }
+    }
 
     /// Strings of every length around the key's cases (0, 1 to 3, 4 to 7,
     /// 8 to 16, longer), many sharing their first and last bytes, so that
