@@ -636,18 +636,21 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
 #[inline(always)]
 fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The tabs of 64 bytes at a time as one mask, 8 bytes to a word: the
-    // high bit of each tab byte, exactly, gathered into 8 bits by a multiply.
+    // The tabs of 8 bytes as 8 bits: the high bit of each tab byte, exactly,
+    // gathered by a multiply.
+    let tabs = |bytes: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes);
+        let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
+        let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    };
     let mut base = 0;
     for window in line.chunks(64) {
         let mut mask = 0u64;
         let mut words = window.chunks_exact(8);
-        for (k, c) in (&mut words).enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
-            let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-            mask |= ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+        for (k, word) in (&mut words).enumerate() {
+            mask |= tabs(word) << (8 * k);
         }
         let rest = words.remainder().len();
         if rest > 0 {
@@ -655,12 +658,7 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> 
             // or one at a time in a window shorter than a word.
             let at = window.len() - rest;
             if window.len() >= 8 {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(&window[window.len() - 8..]);
-                let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
-                let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-                let bits = (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-                mask |= (bits >> (8 - rest)) << at;
+                mask |= (tabs(&window[window.len() - 8..]) >> (8 - rest)) << at;
             } else {
                 for (i, &c) in words.remainder().iter().enumerate() {
                     mask |= u64::from(c == b'\t') << (at + i);
