@@ -119,13 +119,17 @@ pub(crate) fn push_surface_misc(out: &mut String, stored: Option<&str>, no_space
 /// Splits a surface token's `MISC` column into (no space after, what to
 /// store as `misc`), so that [`push_surface_misc`] gives `misc` back.
 /// Copies only when `SpaceAfter=No` is removed from a longer column.
+#[inline]
 pub(crate) fn split_surface_misc(misc: &str) -> (bool, Option<Cow<'_, str>>) {
-    if misc == "_" {
-        return (false, None);
+    match misc {
+        "_" => (false, None),
+        SPACE_AFTER_NO => (true, None),
+        _ => split_misc_items(misc),
     }
-    if misc == SPACE_AFTER_NO {
-        return (true, None);
-    }
+}
+
+/// [`split_surface_misc`] of a column with other items than `SpaceAfter=No`.
+fn split_misc_items(misc: &str) -> (bool, Option<Cow<'_, str>>) {
     let Some(at) = find_item(misc, SPACE_AFTER_NO) else {
         return (false, Some(Cow::Borrowed(misc)));
     };
@@ -159,6 +163,7 @@ fn find_item(s: &str, item: &str) -> Option<usize> {
 /// Whether the `DEPS` value `deps` is what a word with this `HEAD` and
 /// `DEPREL` gets when no `deps` attribute is stored: `HEAD:DEPREL`, or `_`
 /// when `HEAD` is `_`.
+#[inline]
 pub(crate) fn deps_is_default(deps: &str, head: &str, deprel: &str) -> bool {
     if head == "_" {
         return deps == "_";
@@ -172,6 +177,7 @@ pub(crate) fn deps_is_default(deps: &str, head: &str, deprel: &str) -> bool {
 
 /// Byte equality of short strings, without the call `==` makes: CoNLL-U
 /// values are a few bytes long.
+#[inline]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
