@@ -232,7 +232,8 @@ struct WordLine {
     /// Index of the line in the block.
     index: usize,
     kind: Kind,
-    /// The ten columns, and one that is not used.
+    /// The ten columns; the eleventh slot took the columns past the tenth
+    /// while the line was split, and is not read.
     fields: [(usize, usize); 11],
     /// Columns past the tenth (after `# global.columns`), tab-joined.
     extra: (usize, usize),
@@ -1196,8 +1197,8 @@ fn build(
 }
 
 /// Whether `id` is the one derived from the previous id (or the document
-/// id), so that it need not be stored.
-/// `derived` is a buffer, reused so that checking allocates nothing.
+/// id), so that it need not be stored. `derived` is a buffer, reused so
+/// that checking allocates nothing.
 fn follows(prev: Option<&str>, doc_id: Option<&str>, first_suffix: &str, id: &str, derived: &mut String) -> bool {
     derived.clear();
     push_derived_id(derived, prev, doc_id, first_suffix) && derived == id
