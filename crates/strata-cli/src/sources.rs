@@ -227,9 +227,7 @@ impl Source {
 
     /// Calls `f` for each document in order; returns the bytes read. With
     /// `built`, inputs that can give built documents (CoNLL-U) do, taking
-    /// their memory from there.
-    /// With `built`, CoNLL-U is read into built documents, on `threads`
-    /// threads when more than one.
+    /// their memory from there, on `threads` threads when more than one.
     pub fn each(
         self,
         built: Option<&Recycle>,
@@ -437,14 +435,9 @@ fn conllu_each(
     loop {
         // One reader, two ways: the built document, or the owned one.
         let result = match built {
-            Some(recycle) => match reader.next_built() {
+            Some(recycle) => match next_built(&mut reader, recycle) {
                 None => break,
-                Some(Ok(report)) => {
-                    let mut doc = recycle.take();
-                    reader.builder_mut().hand_over(&mut doc);
-                    Ok((Doc::Built(doc), report))
-                }
-                Some(Err(rejected)) => Err(rejected),
+                Some(result) => result,
             },
             None => match reader.next() {
                 None => break,
@@ -606,16 +599,24 @@ fn read_chunk(
     f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
 ) -> anyhow::Result<(Vec<u8>, strata_format::DocBuilder)> {
     let mut reader = chunk.reader(id, builder);
-    while let Some(result) = reader.next_built() {
-        let result = result.map(|report| {
-            let mut doc = recycle.take();
-            reader.builder_mut().hand_over(&mut doc);
-            (Doc::Built(doc), report)
-        });
+    while let Some(result) = next_built(&mut reader, recycle) {
         f(conllu_item(name, result))?;
     }
     let (input, builder) = reader.into_parts();
     Ok((input.into_bytes(), builder))
+}
+
+/// The next document `reader` builds, handed over into one of `recycle`.
+fn next_built<R: BufRead>(
+    reader: &mut strata_conllu::Reader<R>,
+    recycle: &Recycle,
+) -> Option<Result<(Doc, strata_conllu::Report), strata_conllu::Rejected>> {
+    let result = reader.next_built()?;
+    Some(result.map(|report| {
+        let mut doc = recycle.take();
+        reader.builder_mut().hand_over(&mut doc);
+        (Doc::Built(doc), report)
+    }))
 }
 
 /// Counts the bytes a reader hands out.

@@ -5,16 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture, strata, text};
-
-fn conllu_fixtures() -> Vec<std::path::PathBuf> {
-    let dir = fixture("crates/strata-conllu/tests/data");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "conllu"));
-    files.sort();
-    assert!(files.len() >= 8, "{files:?}");
-    files
-}
+use common::{conllu_fixtures, fixture, strata, text};
 
 #[test]
 fn every_treebank_shape_round_trips_byte_for_byte() {

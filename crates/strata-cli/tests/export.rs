@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{fixture, strata, text};
+use common::{conllu_fixtures, fixture, strata, text};
 
 /// `strata` in `dir`, in place or through copies.
 fn run(dir: &Path, args: &[&str], copy: bool) -> Output {
@@ -76,24 +76,13 @@ fn cat_both_ways(dir: &Path, file: &str) -> (Option<i32>, String, Vec<u8>) {
     first.unwrap()
 }
 
-fn conllu_fixtures() -> Vec<String> {
-    let dir = fixture("crates/strata-conllu/tests/data");
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "conllu"))
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn treebanks_export_the_same_in_place() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let mut all = Vec::new();
     for (k, src) in conllu_fixtures().iter().enumerate() {
+        let src = src.to_str().unwrap();
         let name = format!("t{k}.strata");
         let mut args = vec!["convert", src, "-o", &name, "-q"];
         if k % 2 == 0 {
@@ -149,7 +138,7 @@ fn damaged_corpora_fail_the_same_in_place() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let fixtures = conllu_fixtures();
-    let inputs: Vec<&str> = fixtures.iter().map(String::as_str).collect();
+    let inputs: Vec<&str> = fixtures.iter().map(|p| p.to_str().unwrap()).collect();
     assert_status!(strata(d, &[&["convert"][..], &inputs, &["-o", "good.strata", "-q"]].concat()), 0);
     let good = std::fs::read(d.join("good.strata")).unwrap();
     // Bytes of the document records changed here and there: each document

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{fixture, text};
+use common::{conllu_fixtures, text};
 
 fn run(dir: &Path, args: &[&str], jobs: &str, chunk: Option<&str>, stdin: Option<&[u8]>) -> Output {
     let mut args = args.to_vec();
@@ -48,14 +48,6 @@ fn assert_threads_agree(dir: &Path, inputs: &[&str], extra: &[&str], stdin: Opti
         assert!(got == bytes, "{what}: the output differs");
     }
     (one, bytes)
-}
-
-fn conllu_fixtures() -> Vec<std::path::PathBuf> {
-    let dir = fixture("crates/strata-conllu/tests/data");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "conllu"));
-    files.sort();
-    files
 }
 
 /// A treebank of many documents, some without ids, with bad sentences,

@@ -16,7 +16,7 @@ use std::io::{BufRead, ErrorKind, Read};
 
 use strata_format::DocBuilder;
 
-use crate::read::{declared_columns, newdoc_line, Start};
+use crate::read::{blank_line, declared_columns, newdoc_line, Start};
 use crate::Reader;
 
 /// Cuts CoNLL-U input into [`Chunk`]s of about `target` bytes or more,
@@ -118,12 +118,7 @@ impl<R: BufRead> Chunker<R> {
         let line = &self.buf[from..to - 1];
         self.now.line += 1;
         // As the reader tells a line that ends a block from one of a block.
-        let blank = match line.first() {
-            None => true,
-            Some(b' ' | b'\t' | b'\r') => line.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r')),
-            Some(_) => false,
-        };
-        if blank {
+        if blank_line(line) {
             if !self.in_block {
                 return None;
             }

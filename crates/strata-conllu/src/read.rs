@@ -340,9 +340,7 @@ impl<R: BufRead> Reader<R> {
             let line = &self.buf[start..];
             let has_lf = line.last() == Some(&b'\n');
             let content = if has_lf { &line[..line.len() - 1] } else { line };
-            // A word or comment line starts with neither, so this costs one
-            // comparison per line.
-            if content.iter().all(|&c| c == b' ' || c == b'\t' || c == b'\r') {
+            if blank_line(content) {
                 let problem = if content == b"\r" {
                     Some("expected an empty line ending in LF, found CR LF (a Windows line ending): convert the file to LF line endings")
                 } else if !content.is_empty() {
@@ -582,6 +580,13 @@ fn read_line<R: BufRead>(rdr: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usiz
             return Ok(n);
         }
     }
+}
+
+/// Whether a line (without its line feed) ends a sentence block: empty, or
+/// only spaces, tabs and CRs. A word or comment line starts with none of
+/// them, so this costs one comparison for such a line.
+pub(crate) fn blank_line(line: &[u8]) -> bool {
+    line.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\r'))
 }
 
 const GLOBAL_COLUMNS: &str = "# global.columns = ";

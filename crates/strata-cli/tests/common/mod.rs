@@ -13,6 +13,16 @@ pub fn fixture(rel: &str) -> PathBuf {
     repo().join(rel)
 }
 
+/// The CoNLL-U fixtures of strata-conllu (every treebank shape), sorted.
+pub fn conllu_fixtures() -> Vec<PathBuf> {
+    let dir = fixture("crates/strata-conllu/tests/data");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "conllu"));
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    files
+}
+
 /// Runs `strata` with these arguments in `dir`, feeding `stdin`.
 pub fn strata_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     strata_env(dir, args, &[], stdin)
