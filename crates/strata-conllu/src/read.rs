@@ -227,17 +227,46 @@ impl Start {
     pub const INPUT: Start = Start { line: 0, docs: 0, columns: 10 };
 }
 
-/// A checked word line: byte ranges of its fields within the block.
+/// A checked word line: byte ranges of its fields within the block, as
+/// 32 bits (a block is at most [`MAX_BLOCK`] bytes), so that a sentence's
+/// lines stay small.
 struct WordLine {
     /// Index of the line in the block.
     index: usize,
     kind: Kind,
+    /// HEAD as a number; 0 for `0` and `_`.
+    head: u32,
     /// The ten columns; the eleventh slot took the columns past the tenth
     /// while the line was split, and is not read.
-    fields: [(usize, usize); 11],
+    fields: [(u32, u32); 11],
     /// Columns past the tenth (after `# global.columns`), tab-joined.
-    extra: (usize, usize),
+    extra: (u32, u32),
 }
+
+impl WordLine {
+    /// Column `k` (0 to 9) of the line, in `block`.
+    #[inline(always)]
+    fn field<'b>(&self, block: &'b [u8], k: usize) -> &'b [u8] {
+        let (s, e) = self.fields[k];
+        &block[s as usize..e as usize]
+    }
+
+    /// Column `k` as text, for a value that becomes text or is split.
+    #[inline(always)]
+    fn field_text<'b>(&self, block: &'b str, k: usize) -> &'b str {
+        let (s, e) = self.fields[k];
+        &block[s as usize..e as usize]
+    }
+
+    /// The columns past the tenth, tab-joined; empty when there are none.
+    fn extra<'b>(&self, block: &'b [u8]) -> &'b [u8] {
+        &block[self.extra.0 as usize..self.extra.1 as usize]
+    }
+}
+
+/// The longest sentence block, in bytes: 4 GiB, so that offsets within a
+/// block fit in 32 bits.
+const MAX_BLOCK: usize = u32::MAX as usize;
 
 impl<R: BufRead> Reader<R> {
     /// A reader of `rdr`, naming documents without an id after `default_id`
@@ -466,6 +495,14 @@ impl<R: BufRead> Reader<R> {
             doc.errors.push(p);
             return;
         }
+        if text.len() > MAX_BLOCK {
+            doc.errors.push(Problem {
+                line: self.block_line,
+                column: 1,
+                message: format!("expected a sentence of at most 4 GiB, found one of {} bytes", text.len()),
+            });
+            return;
+        }
         match scan(text, &self.starts, self.block_line, columns, &mut self.scratch) {
             Err(p) => doc.errors.push(p),
             Ok(()) => build(doc, &mut self.builder, &self.ids, text, &self.starts, self.block_line, &mut self.scratch),
@@ -689,8 +726,7 @@ fn column(line: &str, at: usize) -> u64 {
 }
 
 /// A decimal number without a leading zero (but `0` itself).
-fn number(s: &str) -> Option<u32> {
-    let b = s.as_bytes();
+fn number(b: &[u8]) -> Option<u32> {
     if b.is_empty() || b.len() > 9 || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
@@ -720,10 +756,10 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         if le > ls && bytes[le - 1] == b'\n' {
             le -= 1;
         }
-        let line = &text[ls..le];
+        let line = &bytes[ls..le];
         let lno = first_line + i as u64;
-        let err = |at: usize, message: String| Problem { line: lno, column: column(line, at), message };
-        match line.as_bytes().last() {
+        let err = |at: usize, message: String| Problem { line: lno, column: column(&text[ls..le], at), message };
+        match line.last() {
             Some(b'\r') => {
                 return Err(err(
                     line.len() - 1,
@@ -741,10 +777,10 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             }
             _ => {}
         }
-        if i == 0 && first_line == 1 && line.starts_with('\u{feff}') {
+        if i == 0 && first_line == 1 && line.starts_with("\u{feff}".as_bytes()) {
             return Err(err(0, "expected text, found a byte order mark (U+FEFF): remove it".into()));
         }
-        if line.starts_with('#') {
+        if line.first() == Some(&b'#') {
             if !sc.words.is_empty() {
                 return Err(err(
                     0,
@@ -753,8 +789,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
                         .into(),
                 ));
             }
-            if let Some(rest) = line.strip_prefix(GLOBAL_COLUMNS) {
-                let Some(n) = declared_columns(line.as_bytes()) else {
+            if let Some(rest) = text[ls..le].strip_prefix(GLOBAL_COLUMNS) {
+                let Some(n) = declared_columns(line) else {
                     return Err(err(
                         19,
                         format!(
@@ -770,7 +806,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         }
         // A word line: split it at tabs. `fields[10]` takes the fields
         // past the tenth, so that the loop does not branch on them.
-        let mut fields = [(0, 0); 11];
+        let mut fields = [(0u32, 0u32); 11];
         let mut tabs = 0;
         let mut from = ls;
         let mut empty_field = false;
@@ -778,7 +814,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         let too_many = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
             empty_field |= tab == from;
-            fields[tabs.min(10)] = (from, tab);
+            fields[tabs.min(10)] = (from as u32, tab as u32);
             tabs += 1;
             from = tab + 1;
             tabs >= max
@@ -786,9 +822,9 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         if let Some(tab) = too_many {
             return Err(err(tab, format!("expected {columns} tab-separated columns, found more (a tab here)")));
         }
-        let extra = if tabs >= 10 { (fields[9].1 + 1, le) } else { (le, le) };
+        let extra = if tabs >= 10 { (fields[9].1 as usize + 1, le) } else { (le, le) };
         if tabs < 10 {
-            fields[tabs] = (from, le);
+            fields[tabs] = (from as u32, le as u32);
         }
         let n = tabs + 1;
         if n != columns {
@@ -803,7 +839,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             for (k, &(s, e)) in fields[..10].iter().enumerate() {
                 if s == e {
                     return Err(err(
-                        s - ls,
+                        s as usize - ls,
                         format!(
                             "expected a value in column {}, found nothing: write _ for an unknown value",
                             COLUMNS[k]
@@ -821,41 +857,50 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
                 s += part.len() + 1;
             }
         }
-        let f = |k: usize| &text[fields[k].0..fields[k].1];
+        // Fields as bytes (they end at tabs); as text only for messages.
+        let f = |k: usize| &bytes[fields[k].0 as usize..fields[k].1 as usize];
+        let f_text = |k: usize| &text[fields[k].0 as usize..fields[k].1 as usize];
         let id = f(0);
-        let kind = if let Some(dash) = id.bytes().position(|c| c == b'-') {
+        let kind = if let Some(dash) = id.iter().position(|&c| c == b'-') {
             let (Some(a), Some(b)) = (number(&id[..dash]), number(&id[dash + 1..])) else {
-                return Err(err(0, format!("expected a multiword-token range such as 1-2, found {id:?}")));
-            };
-            if range_end != 0 {
-                return Err(err(
-                    0,
-                    format!("expected word {next} of the multiword token ending at {range_end}, found the range {id}"),
-                ));
-            }
-            if a != next || b <= a {
-                return Err(err(0, format!("expected a multiword-token range {next}-N with N > {next}, found {id}")));
-            }
-            range_end = b;
-            range_line = i;
-            Kind::Range(b)
-        } else if let Some(dot) = id.bytes().position(|c| c == b'.') {
-            let (Some(major), Some(minor)) = (number(&id[..dot]), number(&id[dot + 1..])) else {
-                return Err(err(0, format!("expected an empty-node id such as 1.1, found {id:?}")));
+                return Err(err(0, format!("expected a multiword-token range such as 1-2, found {:?}", f_text(0))));
             };
             if range_end != 0 {
                 return Err(err(
                     0,
                     format!(
-                        "expected word {next} of the multiword token ending at {range_end}, found the empty node {id}: \
-                         empty nodes go after the last word of a multiword token"
+                        "expected word {next} of the multiword token ending at {range_end}, found the range {}",
+                        f_text(0)
+                    ),
+                ));
+            }
+            if a != next || b <= a {
+                return Err(err(
+                    0,
+                    format!("expected a multiword-token range {next}-N with N > {next}, found {}", f_text(0)),
+                ));
+            }
+            range_end = b;
+            range_line = i;
+            Kind::Range(b)
+        } else if let Some(dot) = id.iter().position(|&c| c == b'.') {
+            let (Some(major), Some(minor)) = (number(&id[..dot]), number(&id[dot + 1..])) else {
+                return Err(err(0, format!("expected an empty-node id such as 1.1, found {:?}", f_text(0))));
+            };
+            if range_end != 0 {
+                return Err(err(
+                    0,
+                    format!(
+                        "expected word {next} of the multiword token ending at {range_end}, found the empty node {}: \
+                         empty nodes go after the last word of a multiword token",
+                        f_text(0)
                     ),
                 ));
             }
             if major != next - 1 || minor != last_empty + 1 {
                 return Err(err(
                     0,
-                    format!("expected empty node {}.{} or word {next}, found {id}", next - 1, last_empty + 1),
+                    format!("expected empty node {}.{} or word {next}, found {}", next - 1, last_empty + 1, f_text(0)),
                 ));
             }
             last_empty = minor;
@@ -863,7 +908,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         } else {
             match number(id) {
                 Some(k) if k == next => {}
-                _ => return Err(err(0, format!("expected word id {next}, found {id:?}"))),
+                _ => return Err(err(0, format!("expected word id {next}, found {:?}", f_text(0)))),
             }
             let k = next;
             next += 1;
@@ -873,15 +918,25 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             }
             Kind::Word(k)
         };
-        let head = f(6);
-        if head != "_" && number(head).is_none() {
-            return Err(err(fields[6].0 - ls, format!("expected HEAD to be a word id or _, found {head:?}")));
-        }
+        let head = match number(f(6)) {
+            Some(k) => k,
+            None if f(6) == b"_" => 0,
+            None => {
+                return Err(err(
+                    fields[6].0 as usize - ls,
+                    format!("expected HEAD to be a word id or _, found {:?}", f_text(6)),
+                ))
+            }
+        };
         let deps = f(8);
-        if deps.starts_with(':') || deps.as_bytes().windows(2).any(|w| w == b"|:") {
-            return Err(err(fields[8].0 - ls, format!("expected DEPS items head:relation, found {deps:?}")));
+        if deps.starts_with(b":") || deps.windows(2).any(|w| w == b"|:") {
+            return Err(err(
+                fields[8].0 as usize - ls,
+                format!("expected DEPS items head:relation, found {:?}", f_text(8)),
+            ));
         }
-        sc.words.push(WordLine { index: i, kind, fields, extra });
+        let extra = (extra.0 as u32, extra.1 as u32);
+        sc.words.push(WordLine { index: i, kind, head, fields, extra });
     }
     if range_end != 0 {
         return Err(Problem {
@@ -967,19 +1022,22 @@ fn build(
         let e = starts.get(w.index + 1).map_or(text.len(), |&e| e - 1);
         (&text[s..e], s)
     };
+    let bytes = text.as_bytes();
     for (wi, w) in sc.words.iter().enumerate() {
-        let f = |k: usize| &text[w.fields[k].0..w.fields[k].1];
-        let (form, lemma, misc) = (f(1), f(2), f(9));
-        let (start, end) = match w.kind {
+        // Fields as bytes: the block is UTF-8 and they end at tabs, so only
+        // the ones that become text or are split are sliced as `str`.
+        let f = |k: usize| w.field(bytes, k);
+        let (form, lemma, misc) = (w.field_text(text, 1), f(2), w.field_text(text, 9));
+        match w.kind {
             Kind::Range(last) => {
                 let parts = match sc.words.get(wi + 1).map(|p| p.kind) {
                     Some(Kind::Word(a)) => (last - a + 1) as usize,
                     _ => 0,
                 };
                 // `scan` checked that the parts follow the range line.
-                let mut rest = form;
+                let mut rest = form.as_bytes();
                 let spelled = sc.words[wi + 1..wi + 1 + parts].iter().all(|p| {
-                    let part = &text[p.fields[1].0..p.fields[1].1];
+                    let part = p.field(bytes, 1);
                     match rest.strip_prefix(part) {
                         Some(r) => {
                             rest = r;
@@ -992,15 +1050,15 @@ fn build(
                 let (no_space, stored) = split_surface_misc(misc);
                 let span = b.push_span(ids.token, s as u64, e as u64);
                 for (k, &attr) in (2..9).zip(&ids.tok_cols) {
-                    if f(k) != "_" {
-                        b.set_str(attr, span, f(k));
+                    if f(k) != b"_" {
+                        b.set_utf8(attr, span, f(k));
                     }
                 }
                 if let Some(m) = stored {
                     b.set_str(ids.tok_misc, span, &m);
                 }
                 if w.extra.0 < w.extra.1 {
-                    b.set_str(ids.tok_extra, span, &text[w.extra.0..w.extra.1]);
+                    b.set_utf8(ids.tok_extra, span, w.extra(bytes));
                 }
                 pending_space = !no_space;
                 last_tok_end = e;
@@ -1026,7 +1084,6 @@ fn build(
                     if misc != "_" {
                         b.set_str(ids.misc, span, misc);
                     }
-                    (s, e)
                 } else {
                     let (s, e) = push_surface(b.text_mut(), form, pending_space);
                     let (no_space, stored) = split_surface_misc(misc);
@@ -1037,7 +1094,6 @@ fn build(
                     }
                     pending_space = !no_space;
                     last_tok_end = e;
-                    (s, e)
                 }
             }
             Kind::Empty => {
@@ -1046,27 +1102,26 @@ fn build(
                 if misc != "_" {
                     b.set_str(ids.misc, span, misc);
                 }
-                (last_tok_end, last_tok_end)
             }
-        };
-        let _ = (start, end);
+        }
         let span = b.span_count(ids.word) - 1;
-        if !same(lemma.as_bytes(), form.as_bytes()) {
-            b.set_str(ids.lemma, span, lemma);
+        if !same(lemma, form.as_bytes()) {
+            b.set_utf8(ids.lemma, span, lemma);
         }
         for (k, &attr) in (3..6).zip(&ids.word_cols) {
-            if f(k) != "_" {
-                b.set_str(attr, span, f(k));
+            if f(k) != b"_" {
+                b.set_utf8(attr, span, f(k));
             }
         }
         let (head, deprel, deps) = (f(6), f(7), f(8));
         if !deps_is_default(deps, head, deprel) {
             sc.deps.clear();
+            let (head, deps) = (w.field_text(text, 6), w.field_text(text, 8));
             push_encoded_deps(&mut sc.deps, deps, head);
             b.set_str(ids.deps, span, &sc.deps);
         }
         if w.extra.0 < w.extra.1 {
-            b.set_str(ids.extra, span, &text[w.extra.0..w.extra.1]);
+            b.set_utf8(ids.extra, span, w.extra(bytes));
         }
         if let Kind::Word(_) = w.kind {
             sc.int_span.push(span);
@@ -1084,13 +1139,13 @@ fn build(
         let (line, s) = line_of(w);
         doc.warnings.push(Problem {
             line: first_line + w.index as u64,
-            column: column(line, w.fields[k].0 - s),
+            column: column(line, w.fields[k].0 as usize - s),
             message,
         });
     };
     let mut int_index = 0;
     for (w, &span) in sc.words.iter().filter(|w| !matches!(w.kind, Kind::Range(..))).zip(&sc.spans) {
-        let (head, deprel) = (&text[w.fields[6].0..w.fields[6].1], &text[w.fields[7].0..w.fields[7].1]);
+        let (head, deprel) = (w.field(bytes, 6), w.field(bytes, 7));
         let own = match w.kind {
             Kind::Word(k) => {
                 int_index += 1;
@@ -1100,28 +1155,29 @@ fn build(
         };
         // Without a relation a word is a root (`0`, `root`) when it is an
         // integer word, and unattached (`_`, `_`) when it is an empty node.
-        let (default_head, default_deprel) = if own.is_some() { ("0", "root") } else { ("_", "_") };
-        let k = number(head).unwrap_or(0);
+        let (default_head, default_deprel): (&[u8], &[u8]) = if own.is_some() { (b"0", b"root") } else { (b"_", b"_") };
+        let k = w.head;
         if k >= 1 && (k as usize) <= n {
-            let label = (deprel != "_").then_some(deprel);
-            b.push_relation(ids.word, sc.int_span[k as usize - 1] as u64, span as u64, label);
+            let label = (deprel != b"_").then_some(deprel);
+            b.push_relation_utf8(ids.word, sc.int_span[k as usize - 1] as u64, span as u64, label);
             if own.is_some() {
                 sc.heads[int_index - 1] = k - 1;
             }
             continue;
         }
         if head != default_head {
-            b.set_str(ids.head, span, head);
+            b.set_utf8(ids.head, span, head);
         }
         if deprel != default_deprel {
-            b.set_str(ids.deprel, span, deprel);
+            b.set_utf8(ids.deprel, span, deprel);
         }
-        if head == "0" && own.is_some() {
+        if head == b"0" && own.is_some() {
             roots += 1;
             if roots == 2 {
                 warn(w, 6, "expected one root (HEAD 0) per sentence, found a second one".into());
             }
-        } else if head != "0" && head != "_" {
+        } else if head != b"0" && head != b"_" {
+            let head = String::from_utf8_lossy(head);
             warn(w, 6, format!("expected HEAD to be 0 or a word of the sentence (1 to {n}), found {head}"));
         }
     }

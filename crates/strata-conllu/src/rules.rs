@@ -164,15 +164,14 @@ fn find_item(s: &str, item: &str) -> Option<usize> {
 /// `DEPREL` gets when no `deps` attribute is stored: `HEAD:DEPREL`, or `_`
 /// when `HEAD` is `_`.
 #[inline]
-pub(crate) fn deps_is_default(deps: &str, head: &str, deprel: &str) -> bool {
-    if head == "_" {
-        return deps == "_";
+pub(crate) fn deps_is_default(deps: &[u8], head: &[u8], deprel: &[u8]) -> bool {
+    if head == b"_" {
+        return deps == b"_";
     }
-    let d = deps.as_bytes();
-    d.len() == head.len() + 1 + deprel.len()
-        && same(&d[..head.len()], head.as_bytes())
-        && d[head.len()] == b':'
-        && same(&d[head.len() + 1..], deprel.as_bytes())
+    deps.len() == head.len() + 1 + deprel.len()
+        && same(&deps[..head.len()], head)
+        && deps[head.len()] == b':'
+        && same(&deps[head.len() + 1..], deprel)
 }
 
 /// Byte equality of short strings, without the call `==` makes: CoNLL-U
@@ -278,9 +277,9 @@ mod tests {
 
     #[test]
     fn deps_encoding_round_trips() {
-        assert!(deps_is_default("4:obl", "4", "obl"));
-        assert!(!deps_is_default("4:obl:from", "4", "obl"));
-        assert!(deps_is_default("_", "_", "_"));
+        assert!(deps_is_default(b"4:obl", b"4", b"obl"));
+        assert!(!deps_is_default(b"4:obl:from", b"4", b"obl"));
+        assert!(deps_is_default(b"_", b"_", b"_"));
         for (deps, head) in [("4:obl:from", "4"), ("5:conj:and|8:nsubj", "8"), ("_", "3"), ("2.1:nsubj", "_")] {
             let mut enc = String::new();
             push_encoded_deps(&mut enc, deps, head);

@@ -191,9 +191,10 @@ impl Interner {
         }
     }
 
+    /// The code of a string, given as its bytes: UTF-8 is checked only when
+    /// the string is new (see [`DocBuilder::set_utf8`]).
     #[inline(always)]
-    fn intern(&mut self, s: &str) -> u32 {
-        let b = s.as_bytes();
+    fn intern(&mut self, b: &[u8]) -> u32 {
         let key = key(b);
         let len = b.len() as u32;
         let mask = self.slots.len() - 1;
@@ -208,13 +209,17 @@ impl Interner {
             }
             i = (i + 1) & mask;
         }
-        self.insert(s, Slot { key, len, code: 0 }, i)
+        self.insert(b, Slot { key, len, code: 0 }, i)
     }
 
     /// Adds a string that is not in the table, at the empty slot `i`.
+    ///
+    /// # Panics
+    /// When `b` is not UTF-8.
     #[cold]
     #[inline(never)]
-    fn insert(&mut self, s: &str, slot: Slot, i: usize) -> u32 {
+    fn insert(&mut self, b: &[u8], slot: Slot, i: usize) -> u32 {
+        let s = std::str::from_utf8(b).expect("a string value is UTF-8");
         let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
         let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
         self.arena.push_str(s);
@@ -503,7 +508,7 @@ impl DocBuilder {
 
     /// Sets the label of a span.
     pub fn set_label(&mut self, layer: LayerId, span: usize, label: &str) {
-        let code = self.strings.intern(label) + 1;
+        let code = self.strings.intern(label.as_bytes()) + 1;
         let l = &mut self.cols.layers[layer.0];
         assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
         if l.labels.len() <= span {
@@ -518,6 +523,19 @@ impl DocBuilder {
     /// When the attribute is an int one, or the span does not exist.
     #[inline]
     pub fn set_str(&mut self, attr: AttrId, span: usize, value: &str) {
+        self.set_utf8(attr, span, value.as_bytes());
+    }
+
+    /// As [`DocBuilder::set_str`], with the value as bytes that must be
+    /// UTF-8: for a parser that has checked its whole input, so that
+    /// slicing values out of it need not check them one by one. The bytes
+    /// are checked when the builder meets a value for the first time, which
+    /// costs nothing for the values it has seen before.
+    ///
+    /// # Panics
+    /// As [`DocBuilder::set_str`], and when `value` is not UTF-8.
+    #[inline]
+    pub fn set_utf8(&mut self, attr: AttrId, span: usize, value: &[u8]) {
         let code = self.strings.intern(value) + 1;
         self.set(attr, span, AttrType::Str, u64::from(code));
     }
@@ -554,6 +572,16 @@ impl DocBuilder {
 
     /// Appends a relation between spans `from` and `to` of the layer.
     pub fn push_relation(&mut self, layer: LayerId, from: u64, to: u64, label: Option<&str>) {
+        self.push_relation_utf8(layer, from, to, label.map(str::as_bytes));
+    }
+
+    /// As [`DocBuilder::push_relation`], with the label as bytes that must
+    /// be UTF-8 (see [`DocBuilder::set_utf8`]).
+    ///
+    /// # Panics
+    /// When `label` is not UTF-8.
+    #[inline]
+    pub fn push_relation_utf8(&mut self, layer: LayerId, from: u64, to: u64, label: Option<&[u8]>) {
         let code = label.map_or(0, |s| self.strings.intern(s) + 1);
         let l = &mut self.cols.layers[layer.0];
         l.rels.push((from, to));
@@ -1049,11 +1077,11 @@ mod tests {
         for round in 0..40 {
             for s in &strings {
                 let s = format!("{s}{round}");
-                codes.push((interner.intern(&s), s));
+                codes.push((interner.intern(s.as_bytes()), s));
             }
         }
         for (code, s) in &codes {
-            assert_eq!(interner.intern(s), *code, "{s:?}");
+            assert_eq!(interner.intern(s.as_bytes()), *code, "{s:?}");
             assert_eq!(interner.get(*code), s);
         }
         let distinct: std::collections::HashSet<_> = codes.iter().map(|(c, _)| c).collect();
