@@ -204,7 +204,7 @@ impl Interner {
             if slot.code == 0 {
                 break;
             }
-            if slot.key == key && slot.len == len && (b.len() <= 16 || self.bytes(slot.code - 1) == b) {
+            if slot.key == key && slot.len == len && (b.len() <= 16 || same_middle(self.bytes(slot.code - 1), b)) {
                 return slot.code - 1;
             }
             i = (i + 1) & mask;
@@ -283,6 +283,28 @@ fn key(b: &[u8]) -> (u64, u64) {
         1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
         0 => (0, 0),
     }
+}
+
+/// Whether two strings of the same length, over 16 bytes, with the same
+/// [`key`] (so the same first and last 8 bytes) are equal: their middles
+/// compared a word at a time, inline (most are FEATS values of a few
+/// dozen bytes, for which a call to `memcmp` costs more than the compare).
+#[inline(never)]
+fn same_middle(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() || n <= 16 {
+        return a == b;
+    }
+    // The last word read ends at `n - 8`: overlapping, not past.
+    let mut at = 8;
+    while at < n - 8 {
+        let word = at.min(n - 16);
+        if u64_at(a, word) != u64_at(b, word) {
+            return false;
+        }
+        at += 8;
+    }
+    true
 }
 
 /// A fast hash of a string and its [`key`]: one folded multiply of the key
@@ -1066,6 +1088,38 @@ mod tests {
         out.sort();
         out.dedup();
         out
+    }
+
+    #[test]
+    fn values_given_as_utf8_bytes_are_the_values_given_as_str() {
+        let build = |as_bytes: bool| {
+            let mut b = DocBuilder::new();
+            b.text_mut().push_str("Zürich is big");
+            let l = b.layer("word");
+            let a = b.attr(l, "lemma", AttrType::Str);
+            b.push_span(l, 0, 7);
+            b.push_span(l, 8, 10);
+            if as_bytes {
+                b.set_utf8(a, 0, "Zürich".as_bytes());
+                b.push_relation_utf8(l, 1, 0, Some(b"nsubj"));
+            } else {
+                b.set_str(a, 0, "Zürich");
+                b.push_relation(l, 1, 0, Some("nsubj"));
+            }
+            b.to_document()
+        };
+        assert_eq!(build(true), build(false));
+    }
+
+    #[test]
+    #[should_panic(expected = "UTF-8")]
+    fn a_value_that_is_not_utf8_is_refused() {
+        let mut b = DocBuilder::new();
+        b.text_mut().push_str("ab");
+        let l = b.layer("word");
+        let a = b.attr(l, "lemma", AttrType::Str);
+        b.push_span(l, 0, 2);
+        b.set_utf8(a, 0, b"\xff");
     }
 
     #[test]
