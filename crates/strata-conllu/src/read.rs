@@ -476,7 +476,9 @@ impl<R: BufRead> Reader<R> {
         }
         doc.last_line = self.line;
         doc.errors.append(&mut self.stray);
-        let text = match std::str::from_utf8(&self.buf) {
+        // A vector check first (most blocks are valid); the standard one
+        // says where a block is not.
+        let text = match simdutf8::basic::from_utf8(&self.buf).or_else(|_| std::str::from_utf8(&self.buf)) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.valid_up_to();
