@@ -198,14 +198,21 @@ pub(crate) fn push_default_deps(out: &mut String, head: &str, deprel: &str) {
 /// headed by 7 become one dictionary string.
 /// Appended to `out`.
 pub(crate) fn push_encoded_deps(out: &mut String, deps: &str, head: &str) {
-    for (k, item) in deps.split('|').enumerate() {
-        if k > 0 {
-            out.push('|');
-        }
+    // Items are split with a plain loop: they are a few bytes long, too
+    // short for the vector search of `str::split`.
+    let mut rest = deps;
+    loop {
+        let end = rest.bytes().position(|c| c == b'|').unwrap_or(rest.len());
+        let item = &rest[..end];
         match item.strip_prefix(head) {
-            Some(rest) if head != "_" && rest.starts_with(':') => out.push_str(rest),
+            Some(r) if head != "_" && r.starts_with(':') => out.push_str(r),
             _ => out.push_str(item),
         }
+        if end == rest.len() {
+            return;
+        }
+        out.push('|');
+        rest = &rest[end + 1..];
     }
 }
 
