@@ -190,10 +190,9 @@ struct DocState {
 struct Scratch {
     comments: Vec<Range<usize>>,
     words: Vec<WordLine>,
-    /// Span index of each integer word of the sentence, by id - 1.
-    int_span: Vec<usize>,
-    /// Per word line: its span, for heads.
-    spans: Vec<usize>,
+    /// Per integer word (by id - 1): how many words (integer words and
+    /// empty nodes) come before it in the sentence, which gives its span.
+    int_pos: Vec<u32>,
     /// Per integer word: its head (id - 1), `u32::MAX` for none.
     heads: Vec<u32>,
     marks: Vec<u8>,
@@ -748,6 +747,9 @@ fn number(b: &[u8]) -> Option<u32> {
 fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &mut Scratch) -> Result<(), Problem> {
     sc.comments.clear();
     sc.words.clear();
+    sc.int_pos.clear();
+    // Words (integer words and empty nodes) so far.
+    let mut words = 0;
     let bytes = text.as_bytes();
     let mut next: u32 = 1;
     let mut range_end: u32 = 0;
@@ -906,6 +908,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
                 ));
             }
             last_empty = minor;
+            words += 1;
             Kind::Empty
         } else {
             match number(id) {
@@ -915,6 +918,8 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             let k = next;
             next += 1;
             last_empty = 0;
+            sc.int_pos.push(words);
+            words += 1;
             if range_end == k {
                 range_end = 0;
             }
@@ -1017,12 +1022,26 @@ fn build(
     // the next part starts when the parts spell the token (`None` when they
     // do not, and every part spans the whole token).
     let mut range: Option<(usize, usize, u32, Option<usize>)> = None;
-    sc.int_span.clear();
-    sc.spans.clear();
+    // Heads: relations, or attributes where no relation can say it. A
+    // word's head is known by its id, and the span of that word from
+    // `int_pos`, so relations go in as the words are read.
+    let first_word = b.span_count(ids.word);
+    let n = sc.int_pos.len();
+    sc.heads.clear();
+    sc.heads.resize(n, u32::MAX);
+    let mut roots = 0;
     let line_of = |w: &WordLine| {
         let s = starts[w.index];
         let e = starts.get(w.index + 1).map_or(text.len(), |&e| e - 1);
         (&text[s..e], s)
+    };
+    let mut warn = |w: &WordLine, k: usize, message: String| {
+        let (line, s) = line_of(w);
+        doc.warnings.push(Problem {
+            line: first_line + w.index as u64,
+            column: column(line, w.fields[k].0 as usize - s),
+            message,
+        });
     };
     let bytes = text.as_bytes();
     for (wi, w) in sc.words.iter().enumerate() {
@@ -1125,48 +1144,23 @@ fn build(
         if w.extra.0 < w.extra.1 {
             b.set_utf8(ids.extra, span, w.extra(bytes));
         }
-        if let Kind::Word(_) = w.kind {
-            sc.int_span.push(span);
-        }
-        sc.spans.push(span);
-    }
-    let sent_end = last_tok_end;
-
-    // Heads: relations, or attributes where no relation can say it.
-    let n = sc.int_span.len();
-    sc.heads.clear();
-    sc.heads.resize(n, u32::MAX);
-    let mut roots = 0;
-    let mut warn = |w: &WordLine, k: usize, message: String| {
-        let (line, s) = line_of(w);
-        doc.warnings.push(Problem {
-            line: first_line + w.index as u64,
-            column: column(line, w.fields[k].0 as usize - s),
-            message,
-        });
-    };
-    let mut int_index = 0;
-    for (w, &span) in sc.words.iter().filter(|w| !matches!(w.kind, Kind::Range(..))).zip(&sc.spans) {
-        let (head, deprel) = (w.field(bytes, 6), w.field(bytes, 7));
         let own = match w.kind {
-            Kind::Word(k) => {
-                int_index += 1;
-                Some(k)
-            }
+            Kind::Word(id) => Some(id),
             _ => None,
         };
-        // Without a relation a word is a root (`0`, `root`) when it is an
-        // integer word, and unattached (`_`, `_`) when it is an empty node.
-        let (default_head, default_deprel): (&[u8], &[u8]) = if own.is_some() { (b"0", b"root") } else { (b"_", b"_") };
         let k = w.head;
         if k >= 1 && (k as usize) <= n {
             let label = (deprel != b"_").then_some(deprel);
-            b.push_relation_utf8(ids.word, sc.int_span[k as usize - 1] as u64, span as u64, label);
-            if own.is_some() {
-                sc.heads[int_index - 1] = k - 1;
+            let from = first_word + sc.int_pos[k as usize - 1] as usize;
+            b.push_relation_utf8(ids.word, from as u64, span as u64, label);
+            if let Some(id) = own {
+                sc.heads[id as usize - 1] = k - 1;
             }
             continue;
         }
+        // Without a relation a word is a root (`0`, `root`) when it is an
+        // integer word, and unattached (`_`, `_`) when it is an empty node.
+        let (default_head, default_deprel): (&[u8], &[u8]) = if own.is_some() { (b"0", b"root") } else { (b"_", b"_") };
         if head != default_head {
             b.set_utf8(ids.head, span, head);
         }
@@ -1183,6 +1177,8 @@ fn build(
             warn(w, 6, format!("expected HEAD to be 0 or a word of the sentence (1 to {n}), found {head}"));
         }
     }
+    let sent_end = last_tok_end;
+
     // Cycles: follow heads, marking words on the current path (1) and
     // words known to reach the root (2).
     sc.marks.clear();
