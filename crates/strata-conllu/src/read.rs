@@ -721,6 +721,30 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> 
     None
 }
 
+/// Whether `b` holds a `|`: most `DEPS` values are one item, so a word at a
+/// time (overlapping reads, no loop over bytes) settles it.
+#[inline(always)]
+fn has_pipe(b: &[u8]) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // A byte of `x` is zero exactly when its high bit is set here.
+    let zero = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7) != 0;
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        zero(u64::from_le_bytes(w) ^ 0x7c7c_7c7c_7c7c_7c7c)
+    };
+    match b.len() {
+        0..4 => b.contains(&b'|'),
+        n @ 4..8 => {
+            let mut w = [0u8; 8];
+            w[..4].copy_from_slice(&b[..4]);
+            w[4..].copy_from_slice(&b[n - 4..]);
+            zero(u64::from_le_bytes(w) ^ 0x7c7c_7c7c_7c7c_7c7c)
+        }
+        n => (0..n - 8).step_by(8).any(word) || word(n - 8),
+    }
+}
+
 /// 1-based character column of byte `at` of `line`.
 fn column(line: &str, at: usize) -> u64 {
     line.get(..at).map_or(at, |s| s.chars().count()) as u64 + 1
@@ -936,7 +960,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
             }
         };
         let deps = f(8);
-        if deps.starts_with(b":") || deps.windows(2).any(|w| w == b"|:") {
+        if deps.starts_with(b":") || (has_pipe(deps) && deps.windows(2).any(|w| w == b"|:")) {
             return Err(err(
                 fields[8].0 as usize - ls,
                 format!("expected DEPS items head:relation, found {:?}", f_text(8)),
@@ -1271,5 +1295,49 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
             p.push_str(id);
         }
         (_, id) => *prev = id.map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{for_each_tab, has_pipe};
+
+    /// Lines of every length up to two windows of the tab search, with the
+    /// byte at every position (and next to the ends) set.
+    fn lines(byte: u8) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for len in 0..140 {
+            out.push(vec![b'a'; len]);
+            for at in 0..len {
+                let mut line = vec![b'a'; len];
+                line[at] = byte;
+                line[len - 1 - at / 2] = byte;
+                out.push(line);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_pipe_is_found_wherever_it_is() {
+        for line in lines(b'|') {
+            assert_eq!(has_pipe(&line), line.contains(&b'|'), "{:?}", String::from_utf8_lossy(&line));
+        }
+    }
+
+    #[test]
+    fn every_tab_is_found_in_order() {
+        for line in lines(b'\t') {
+            let mut found = Vec::new();
+            assert_eq!(
+                for_each_tab(&line, |tab| {
+                    found.push(tab);
+                    false
+                }),
+                None
+            );
+            let expected: Vec<usize> = (0..line.len()).filter(|&i| line[i] == b'\t').collect();
+            assert_eq!(found, expected);
+        }
     }
 }
