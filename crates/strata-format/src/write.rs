@@ -10,9 +10,7 @@ mod copy;
 pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
 pub use self::copy::CopyMap;
 
-use crate::bytes::{
-    bits_for, packed_bytes, put_bytes, put_column, put_column_min, put_packed, put_varint, zigzag, Widths,
-};
+use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_packed, put_varint, zigzag, Widths};
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{self, BlockEntry, Footer, Header, IdEntry, SectionEntry};
 use crate::model::{AttrType, AttrValue, Document, FieldType, Layer, Value};
@@ -659,8 +657,20 @@ pub(crate) fn put_extents<I>(out: &mut Vec<u8>, extents: I, widths: Widths)
 where
     I: Iterator<Item = (u64, u64)> + Clone,
 {
-    put_column_min(out, extents.clone().map(|(start, _)| start), 1, widths);
-    put_column(out, extents.map(|(start, end)| end.saturating_sub(start)), widths);
+    put_pair_columns(out, extents.map(|(start, end)| (start, end.saturating_sub(start))), widths);
+}
+
+/// Two columns of the pairs `(a, b)`, the first at least 1 bit wide: as
+/// `put_column_min(a, 1)` then `put_column(b)`, with one pass to find both
+/// widths (a pass costs more than the few instructions each value needs).
+fn put_pair_columns<I>(out: &mut Vec<u8>, pairs: I, widths: Widths)
+where
+    I: Iterator<Item = (u64, u64)> + Clone,
+{
+    let (max_a, max_b, n) =
+        pairs.clone().fold((0, 0, 0usize), |(ma, mb, n), (a, b)| (ma.max(a), mb.max(b), n.saturating_add(1)));
+    put_packed(out, pairs.clone().map(|(a, _)| a), n, widths.round(bits_for(max_a).max(1)));
+    put_packed(out, pairs.map(|(_, b)| b), n, widths.round(bits_for(max_b)));
 }
 
 /// The `from` (a `column1`) and `to` columns of relations given as
@@ -671,8 +681,10 @@ pub(crate) fn put_relations<I>(out: &mut Vec<u8>, rels: I, widths: Widths)
 where
     I: Iterator<Item = (u64, u64)> + Clone,
 {
-    put_column_min(out, rels.clone().map(|(from, to)| zigzag((from as i64).wrapping_sub(to as i64))), 1, widths);
-    put_column(out, rels.enumerate().map(|(r, (_, to))| zigzag((to as i64).wrapping_sub(r as i64))), widths);
+    let columns = rels.enumerate().map(|(r, (from, to))| {
+        (zigzag((from as i64).wrapping_sub(to as i64)), zigzag((to as i64).wrapping_sub(r as i64)))
+    });
+    put_pair_columns(out, columns, widths);
 }
 
 /// A string attribute block after its index, for a layer of `n` spans:
