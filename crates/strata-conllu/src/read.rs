@@ -200,6 +200,18 @@ struct Scratch {
     derived: String,
     /// A word's `DEPS` as stored.
     deps: String,
+    /// The sentence's comment lines, as the `comments` attribute has them.
+    template: Vec<TemplateLine>,
+    /// The template's lines joined, when it is not the default one.
+    joined: String,
+}
+
+/// A line of a sentence's comment template: a placeholder for a comment
+/// the reader turned into a value, or comment line `i` of the block as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TemplateLine {
+    Placeholder(&'static str),
+    Comment(usize),
 }
 
 #[derive(Clone, Copy)]
@@ -1002,12 +1014,12 @@ fn build(
 ) {
     // Comments: known lines become placeholders of the template.
     let first_in_doc = b.span_count(ids.sentence) == 0;
-    let mut template: Vec<&str> = Vec::with_capacity(sc.comments.len());
+    sc.template.clear();
     let (mut seen_doc, mut seen_par, mut seen_sent, mut seen_text) = (false, false, false, false);
     let mut par: Option<Option<&str>> = None;
     let mut sent_id: Option<&str> = None;
     let mut text_value: Option<&str> = None;
-    for r in &sc.comments {
+    for (i, r) in sc.comments.iter().enumerate() {
         let c = &text[r.clone()];
         let placeholder = if !seen_doc && first_in_doc && newdoc_line(c.as_bytes()).is_some() {
             seen_doc = true;
@@ -1033,9 +1045,10 @@ fn build(
             text_value = Some(v);
             P_TEXT
         } else {
-            c
+            sc.template.push(TemplateLine::Comment(i));
+            continue;
         };
-        template.push(placeholder);
+        sc.template.push(TemplateLine::Placeholder(placeholder));
     }
 
     // Words.
@@ -1239,7 +1252,7 @@ fn build(
         b.text_mut().push('\n');
     }
     if first_in_doc {
-        doc.seeded = template.contains(&P_NEWDOC_ID);
+        doc.seeded = sc.template.contains(&TemplateLine::Placeholder(P_NEWDOC_ID));
     }
     let sentence = b.push_span(ids.sentence, sent_start as u64, sent_end as u64);
     // The document id seeds derivation only when its first sentence says
@@ -1257,8 +1270,21 @@ fn build(
         }
     }
     let starts_par = par.is_some();
-    if template != default_template(first_in_doc, starts_par) {
-        b.set_str(ids.comments, sentence, &template.join("\n"));
+    let default = default_template(first_in_doc, starts_par);
+    let is_default = sc.template.len() == default.len()
+        && sc.template.iter().zip(default).all(|(t, d)| *t == TemplateLine::Placeholder(d));
+    if !is_default {
+        sc.joined.clear();
+        for (k, t) in sc.template.iter().enumerate() {
+            if k > 0 {
+                sc.joined.push('\n');
+            }
+            sc.joined.push_str(match *t {
+                TemplateLine::Placeholder(p) => p,
+                TemplateLine::Comment(i) => &text[sc.comments[i].clone()],
+            });
+        }
+        b.set_str(ids.comments, sentence, &sc.joined);
     }
     match par {
         Some(id) => {
