@@ -686,11 +686,14 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
 }
 
 /// Calls `f` with the offset of each tab of `line` until it returns true,
-/// and gives that offset. Tabs are found a word at a time (fields are a few
+/// and gives that offset, and whether the line may have an empty field: a
+/// tab first or two tabs in a row (a tab last is trailing whitespace, an
+/// error of its own). Tabs are found a word at a time (fields are a few
 /// bytes long, too short for a vector search to pay off per field), into
-/// one mask per 64 bytes, so that a line costs one loop over its tabs.
+/// one mask per 64 bytes, so that a line costs one loop over its tabs, and
+/// the masks tell of empty fields without a test per tab.
 #[inline(always)]
-fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> {
+fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>, bool) {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     // The tabs of 8 bytes as 8 bits: the high bit of each tab byte, exactly,
     // gathered by a multiply.
@@ -702,6 +705,10 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> 
         (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
     };
     let mut base = 0;
+    // Bit 0: a tab just before the window (as if one before the line, so
+    // that a tab first counts).
+    let mut before = 1u64;
+    let mut empty = false;
     for window in line.chunks(64) {
         let mut mask = 0u64;
         let mut words = window.chunks_exact(8);
@@ -721,16 +728,18 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> Option<usize> 
                 }
             }
         }
+        empty |= mask & (mask << 1 | before) != 0;
+        before = mask >> 63;
         while mask != 0 {
             let tab = base + mask.trailing_zeros() as usize;
             if f(tab) {
-                return Some(tab);
+                return (Some(tab), empty);
             }
             mask &= mask - 1;
         }
         base += 64;
     }
-    None
+    (None, empty)
 }
 
 /// Whether `b` holds a `|`: most `DEPS` values are one item, so a word at a
@@ -849,11 +858,9 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         let mut fields = [(0u32, 0u32); 11];
         let mut tabs = 0;
         let mut from = ls;
-        let mut empty_field = false;
         let max = columns;
-        let too_many = for_each_tab(&bytes[ls..le], |tab| {
+        let (too_many, empty_field) = for_each_tab(&bytes[ls..le], |tab| {
             let tab = ls + tab;
-            empty_field |= tab == from;
             fields[tabs.min(10)] = (from as u32, tab as u32);
             tabs += 1;
             from = tab + 1;
@@ -1355,15 +1362,15 @@ mod tests {
     fn every_tab_is_found_in_order() {
         for line in lines(b'\t') {
             let mut found = Vec::new();
-            assert_eq!(
-                for_each_tab(&line, |tab| {
-                    found.push(tab);
-                    false
-                }),
-                None
-            );
+            let (stopped, empty) = for_each_tab(&line, |tab| {
+                found.push(tab);
+                false
+            });
+            assert_eq!(stopped, None);
             let expected: Vec<usize> = (0..line.len()).filter(|&i| line[i] == b'\t').collect();
             assert_eq!(found, expected);
+            let adjacent = expected.first() == Some(&0) || expected.windows(2).any(|w| w[1] == w[0] + 1);
+            assert_eq!(empty, adjacent, "{:?}", String::from_utf8_lossy(&line));
         }
     }
 }
