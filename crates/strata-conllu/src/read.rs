@@ -694,15 +694,9 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
 /// the masks tell of empty fields without a test per tab.
 #[inline(always)]
 fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>, bool) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The tabs of 8 bytes as 8 bits: the high bit of each tab byte, exactly,
-    // gathered by a multiply.
+    // The tabs of 8 bytes as 8 bits, gathered by a multiply.
     let tabs = |bytes: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(bytes);
-        let x = u64::from_le_bytes(w) ^ 0x0909_0909_0909_0909;
-        let high = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+        (zero_bytes(word_at(bytes, 0) ^ 0x0909_0909_0909_0909) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
     };
     let mut base = 0;
     // Bit 0: a tab just before the window (as if one before the line, so
@@ -746,24 +740,34 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>
 /// time (overlapping reads, no loop over bytes) settles it.
 #[inline(always)]
 fn has_pipe(b: &[u8]) -> bool {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // A byte of `x` is zero exactly when its high bit is set here.
-    let zero = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7) != 0;
-    let word = |at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        zero(u64::from_le_bytes(w) ^ 0x7c7c_7c7c_7c7c_7c7c)
-    };
+    const PIPES: u64 = 0x7c7c_7c7c_7c7c_7c7c;
+    let word = |at: usize| zero_bytes(word_at(b, at) ^ PIPES) != 0;
     match b.len() {
         0..4 => b.contains(&b'|'),
         n @ 4..8 => {
             let mut w = [0u8; 8];
             w[..4].copy_from_slice(&b[..4]);
             w[4..].copy_from_slice(&b[n - 4..]);
-            zero(u64::from_le_bytes(w) ^ 0x7c7c_7c7c_7c7c_7c7c)
+            zero_bytes(u64::from_le_bytes(w) ^ PIPES) != 0
         }
         n => (0..n - 8).step_by(8).any(word) || word(n - 8),
     }
+}
+
+/// The 8 bytes of `b` at `at`, as a little-endian word.
+#[inline(always)]
+fn word_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The high bit of each zero byte of `x`, and no other bit: exact, as no
+/// carry crosses from one byte to the next.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
 /// 1-based character column of byte `at` of `line`.
