@@ -736,6 +736,31 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>
     (None, empty)
 }
 
+/// The tabs of the line `block[ls..le]` as one mask, when it is the usual
+/// word line: at most 128 bytes with exactly nine tabs (ten columns); and
+/// whether it may have an empty field (as [`for_each_tab`] says). The 128
+/// bytes from the line's start are read whatever the line's length (the
+/// bits past it masked off), so that no loop depends on the length: a
+/// mispredicted loop end costs more than the few words read for nothing.
+/// `None` for any other line, or when the block ends less than 128 bytes
+/// after the line starts.
+#[inline(always)]
+fn nine_tabs(block: &[u8], ls: usize, le: usize) -> Option<(u128, bool)> {
+    let len = le - ls;
+    let window = block.get(ls..ls + 128).filter(|_| len < 128)?;
+    let tabs = |at: usize| {
+        let bits =
+            (zero_bytes(word_at(window, at) ^ 0x0909_0909_0909_0909) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        u128::from(bits) << at
+    };
+    let mut mask = 0u128;
+    for at in (0..128).step_by(8) {
+        mask |= tabs(at);
+    }
+    mask &= (1u128 << len) - 1;
+    (mask.count_ones() == 9).then_some((mask, mask & (mask << 1 | 1) != 0))
+}
+
 /// Whether `b` holds a `|`: most `DEPS` values are one item, so a word at a
 /// time (overlapping reads, no loop over bytes) settles it.
 #[inline(always)]
@@ -863,13 +888,27 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         let mut tabs = 0;
         let mut from = ls;
         let max = columns;
-        let (too_many, empty_field) = for_each_tab(&bytes[ls..le], |tab| {
-            let tab = ls + tab;
-            fields[tabs.min(10)] = (from as u32, tab as u32);
-            tabs += 1;
-            from = tab + 1;
-            tabs >= max
-        });
+        let ten = if columns == 10 { nine_tabs(bytes, ls, le) } else { None };
+        let (too_many, empty_field) = match ten {
+            Some((mut mask, empty)) => {
+                // Nine times, a count the branch predictor learns.
+                for field in &mut fields[..9] {
+                    let tab = ls + mask.trailing_zeros() as usize;
+                    *field = (from as u32, tab as u32);
+                    from = tab + 1;
+                    mask &= mask - 1;
+                }
+                tabs = 9;
+                (None, empty)
+            }
+            None => for_each_tab(&bytes[ls..le], |tab| {
+                let tab = ls + tab;
+                fields[tabs.min(10)] = (from as u32, tab as u32);
+                tabs += 1;
+                from = tab + 1;
+                tabs >= max
+            }),
+        };
         if let Some(tab) = too_many {
             return Err(err(tab, format!("expected {columns} tab-separated columns, found more (a tab here)")));
         }
@@ -1337,7 +1376,7 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{for_each_tab, has_pipe};
+    use super::{for_each_tab, has_pipe, nine_tabs};
 
     /// Lines of every length up to two windows of the tab search, with the
     /// byte at every position (and next to the ends) set.
@@ -1353,6 +1392,42 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_fast_split_agrees_with_the_general_one() {
+        // Lines of ten columns and other counts, of every length around 128
+        // bytes, in blocks that end right after them or go on.
+        for len in 9..140 {
+            for tabs in [8, 9, 10] {
+                for shift in 0..3 {
+                    let mut line = vec![b'x'; len];
+                    for k in 0..tabs {
+                        let at = (k * (len - 1) / tabs + shift).min(len - 1);
+                        line[at] = b'\t';
+                    }
+                    for tail in [0, 200] {
+                        let mut block = line.clone();
+                        block.extend(std::iter::repeat_n(b'\t', tail));
+                        let mut general = Vec::new();
+                        let (_, empty) = for_each_tab(&line, |tab| {
+                            general.push(tab);
+                            false
+                        });
+                        let fast = nine_tabs(&block, 0, len).map(|(mut mask, empty)| {
+                            let mut found = Vec::new();
+                            while mask != 0 {
+                                found.push(mask.trailing_zeros() as usize);
+                                mask &= mask - 1;
+                            }
+                            (found, empty)
+                        });
+                        let expected = (len < 128 && tail > 0 && general.len() == 9).then_some((general, empty));
+                        assert_eq!(fast, expected, "{:?}", String::from_utf8_lossy(&line));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
