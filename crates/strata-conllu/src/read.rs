@@ -275,6 +275,10 @@ impl WordLine {
     }
 }
 
+/// Bytes after a block that `scan` may read (as part of a window, not as
+/// input): what [`nine_tabs`] reads past a line's start.
+const SCAN_PADDING: usize = 128;
+
 /// The longest sentence block, in bytes: 4 GiB, so that offsets within a
 /// block fit in 32 bits.
 const MAX_BLOCK: usize = u32::MAX as usize;
@@ -487,9 +491,14 @@ impl<R: BufRead> Reader<R> {
         }
         doc.last_line = self.line;
         doc.errors.append(&mut self.stray);
+        // `scan` reads whole windows past a line's end: zeros after the
+        // block, left there until the next block is read.
+        let block_len = self.buf.len();
+        self.buf.resize(block_len + SCAN_PADDING, 0);
+        let (block, padded) = (&self.buf[..block_len], &self.buf[..]);
         // A vector check first (most blocks are valid); the standard one
         // says where a block is not.
-        let text = match simdutf8::basic::from_utf8(&self.buf).or_else(|_| std::str::from_utf8(&self.buf)) {
+        let text = match simdutf8::basic::from_utf8(block).or_else(|_| std::str::from_utf8(block)) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.valid_up_to();
@@ -516,7 +525,7 @@ impl<R: BufRead> Reader<R> {
             });
             return;
         }
-        match scan(text, &self.starts, self.block_line, columns, &mut self.scratch) {
+        match scan(text, padded, &self.starts, self.block_line, columns, &mut self.scratch) {
             Err(p) => doc.errors.push(p),
             Ok(()) => build(doc, &mut self.builder, &self.ids, text, &self.starts, self.block_line, &mut self.scratch),
         }
@@ -742,8 +751,8 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>
 /// bytes from the line's start are read whatever the line's length (the
 /// bits past it masked off), so that no loop depends on the length: a
 /// mispredicted loop end costs more than the few words read for nothing.
-/// `None` for any other line, or when the block ends less than 128 bytes
-/// after the line starts.
+/// `None` for any other line, or when `block` (the block and its padding)
+/// ends less than 128 bytes after the line starts.
 #[inline(always)]
 fn nine_tabs(block: &[u8], ls: usize, le: usize) -> Option<(u128, bool)> {
     let len = le - ls;
@@ -818,7 +827,14 @@ fn number(b: &[u8]) -> Option<u32> {
 /// Checks a block (comment lines, then word lines) and records its word
 /// lines in `sc`. Nothing is added to a document here, so an error costs
 /// exactly this sentence.
-fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &mut Scratch) -> Result<(), Problem> {
+fn scan(
+    text: &str,
+    padded: &[u8],
+    starts: &[usize],
+    first_line: u64,
+    mut columns: usize,
+    sc: &mut Scratch,
+) -> Result<(), Problem> {
     sc.comments.clear();
     sc.words.clear();
     sc.int_pos.clear();
@@ -888,7 +904,7 @@ fn scan(text: &str, starts: &[usize], first_line: u64, mut columns: usize, sc: &
         let mut tabs = 0;
         let mut from = ls;
         let max = columns;
-        let ten = if columns == 10 { nine_tabs(bytes, ls, le) } else { None };
+        let ten = if columns == 10 { nine_tabs(padded, ls, le) } else { None };
         let (too_many, empty_field) = match ten {
             Some((mut mask, empty)) => {
                 // Nine times, a count the branch predictor learns.
