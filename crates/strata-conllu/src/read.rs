@@ -275,6 +275,63 @@ impl WordLine {
     }
 }
 
+/// A checked block, for `build`.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    text: &'a str,
+    /// `text` and [`SCAN_PADDING`] zero bytes.
+    padded: &'a [u8],
+    /// Where each line starts.
+    starts: &'a [usize],
+    /// The input line of the first line.
+    first_line: u64,
+}
+
+/// The 16 bytes of `padded` at `at` (a field's start: the padding keeps
+/// them inside), as one number.
+#[inline(always)]
+fn window16(padded: &[u8], at: u32) -> u128 {
+    let mut w = [0u8; 16];
+    w.copy_from_slice(&padded[at as usize..at as usize + 16]);
+    u128::from_le_bytes(w)
+}
+
+/// The low `len` bytes of a [`window16`] (all of them from 16 on).
+#[inline(always)]
+fn low_bytes(len: u32) -> u128 {
+    u128::MAX.checked_shr(128 - 8 * len.min(16)).unwrap_or(0)
+}
+
+/// Whether two fields of the padded block hold the same bytes: for fields
+/// of at most 16 bytes (almost all), one compare of two windows, with no
+/// loop whose length depends on the field.
+#[inline(always)]
+fn same_field(padded: &[u8], a: (u32, u32), b: (u32, u32)) -> bool {
+    let len = a.1 - a.0;
+    if len != b.1 - b.0 {
+        return false;
+    }
+    if len <= 16 {
+        return (window16(padded, a.0) ^ window16(padded, b.0)) & low_bytes(len) == 0;
+    }
+    padded[a.0 as usize..a.1 as usize] == padded[b.0 as usize..b.1 as usize]
+}
+
+/// [`deps_is_default`] of a word line: `DEPS` is `HEAD:DEPREL`, which is
+/// the line's `HEAD<tab>DEPREL` with a colon for the tab; so for a value of
+/// at most 16 bytes, one compare of two windows.
+#[inline(always)]
+fn default_deps(padded: &[u8], w: &WordLine) -> bool {
+    let (head, deprel, deps) = (w.fields[6], w.fields[7], w.fields[8]);
+    let len = deps.1 - deps.0;
+    if head.1 - head.0 == 1 && padded[head.0 as usize] == b'_' || len > 16 {
+        let f = |(s, e): (u32, u32)| &padded[s as usize..e as usize];
+        return deps_is_default(f(deps), f(head), f(deprel));
+    }
+    let colon = u128::from(b'\t' ^ b':') << (8 * (head.1 - head.0));
+    len == deprel.1 - head.0 && (window16(padded, deps.0) ^ window16(padded, head.0)) & low_bytes(len) == colon
+}
+
 /// Bytes after a block that `scan` may read (as part of a window, not as
 /// input): what [`nine_tabs`] reads past a line's start.
 const SCAN_PADDING: usize = 128;
@@ -527,7 +584,10 @@ impl<R: BufRead> Reader<R> {
         }
         match scan(text, padded, &self.starts, self.block_line, columns, &mut self.scratch) {
             Err(p) => doc.errors.push(p),
-            Ok(()) => build(doc, &mut self.builder, &self.ids, text, &self.starts, self.block_line, &mut self.scratch),
+            Ok(()) => {
+                let block = Block { text, padded, starts: &self.starts, first_line: self.block_line };
+                build(doc, &mut self.builder, &self.ids, &block, &mut self.scratch)
+            }
         }
     }
 }
@@ -1069,15 +1129,8 @@ fn scan(
 }
 
 /// Adds a checked block to the document.
-fn build(
-    doc: &mut DocState,
-    b: &mut DocBuilder,
-    ids: &Ids,
-    text: &str,
-    starts: &[usize],
-    first_line: u64,
-    sc: &mut Scratch,
-) {
+fn build(doc: &mut DocState, b: &mut DocBuilder, ids: &Ids, block: &Block<'_>, sc: &mut Scratch) {
+    let Block { text, padded, starts, first_line } = *block;
     // Comments: known lines become placeholders of the template.
     let first_in_doc = b.span_count(ids.sentence) == 0;
     sc.template.clear();
@@ -1229,7 +1282,7 @@ fn build(
             }
         }
         let span = b.span_count(ids.word) - 1;
-        if !same(lemma, form.as_bytes()) {
+        if !same_field(padded, w.fields[2], w.fields[1]) {
             b.set_utf8(ids.lemma, span, lemma);
         }
         for (k, &attr) in (3..6).zip(&ids.word_cols) {
@@ -1237,8 +1290,8 @@ fn build(
                 b.set_utf8(attr, span, f(k));
             }
         }
-        let (head, deprel, deps) = (f(6), f(7), f(8));
-        if !deps_is_default(deps, head, deprel) {
+        let (head, deprel) = (f(6), f(7));
+        if !default_deps(padded, w) {
             sc.deps.clear();
             let (head, deps) = (w.field_text(text, 6), w.field_text(text, 8));
             push_encoded_deps(&mut sc.deps, deps, head);
@@ -1392,7 +1445,9 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{for_each_tab, has_pipe, nine_tabs};
+    use super::{
+        default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs, same_field, Kind, WordLine, SCAN_PADDING,
+    };
 
     /// Lines of every length up to two windows of the tab search, with the
     /// byte at every position (and next to the ends) set.
@@ -1441,6 +1496,57 @@ mod tests {
                         let expected = (len < 128 && tail > 0 && general.len() == 9).then_some((general, empty));
                         assert_eq!(fast, expected, "{:?}", String::from_utf8_lossy(&line));
                     }
+                }
+            }
+        }
+    }
+
+    /// A word line of `fields` in a block padded as `parse_block` pads it.
+    fn padded_line(fields: &[&str]) -> (Vec<u8>, WordLine) {
+        let mut block = fields.join("\t").into_bytes();
+        let mut ranges = [(0u32, 0u32); 11];
+        let mut at = 0;
+        for (k, f) in fields.iter().enumerate() {
+            ranges[k] = (at, at + f.len() as u32);
+            at += f.len() as u32 + 1;
+        }
+        block.extend([0; SCAN_PADDING]);
+        (block, WordLine { index: 0, kind: Kind::Word(1), head: 0, fields: ranges, extra: (0, 0) })
+    }
+
+    #[test]
+    fn window_compares_agree_with_byte_compares() {
+        let values = [
+            "",
+            "_",
+            "a",
+            ":",
+            "4",
+            "12",
+            "obl",
+            "root",
+            "4:obl",
+            "12:nmod:poss",
+            "nmod:poss",
+            "0:root",
+            "4:obl:from",
+            "sixteen-bytes-xx",
+            "seventeen-bytes-x",
+            "4:obl|7:nsubj",
+            "12:nmod:poss:of-16",
+            "é",
+            "4:é",
+        ];
+        let f = |block: &[u8], (s, e): (u32, u32)| block[s as usize..e as usize].to_vec();
+        for head in ["_", "0", "4", "12", "123"] {
+            for deprel in values {
+                for deps in values {
+                    let fields = ["1", deps, deprel, "X", "X", "_", head, deprel, deps, "_"];
+                    let (block, w) = padded_line(&fields);
+                    let expected = deps_is_default(deps.as_bytes(), head.as_bytes(), deprel.as_bytes());
+                    assert_eq!(default_deps(&block, &w), expected, "{head} {deprel} {deps}");
+                    let same = f(&block, w.fields[1]) == f(&block, w.fields[2]);
+                    assert_eq!(same_field(&block, w.fields[1], w.fields[2]), same, "{deps} {deprel}");
                 }
             }
         }
