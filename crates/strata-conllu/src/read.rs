@@ -871,6 +871,13 @@ fn column(line: &str, at: usize) -> u64 {
 
 /// A decimal number without a leading zero (but `0` itself).
 fn number(b: &[u8]) -> Option<u32> {
+    // One and two digits (most ids and heads) without a loop.
+    let digit = |c: u8| u32::from(c.wrapping_sub(b'0'));
+    match *b {
+        [c] if c.is_ascii_digit() => return Some(digit(c)),
+        [a, c] if (b'1'..=b'9').contains(&a) && c.is_ascii_digit() => return Some(digit(a) * 10 + digit(c)),
+        _ => {}
+    }
     if b.is_empty() || b.len() > 9 || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
@@ -1027,7 +1034,21 @@ fn scan(
         let f = |k: usize| &bytes[fields[k].0 as usize..fields[k].1 as usize];
         let f_text = |k: usize| &text[fields[k].0 as usize..fields[k].1 as usize];
         let id = f(0);
-        let kind = if let Some(dash) = id.iter().position(|&c| c == b'-') {
+        // A word id first: most lines have one, and then it holds neither
+        // `-` nor `.`, which need not be looked for.
+        let kind = if let Some(k) = number(id) {
+            if k != next {
+                return Err(err(0, format!("expected word id {next}, found {:?}", f_text(0))));
+            }
+            next += 1;
+            last_empty = 0;
+            sc.int_pos.push(words);
+            words += 1;
+            if range_end == k {
+                range_end = 0;
+            }
+            Kind::Word(k)
+        } else if let Some(dash) = id.iter().position(|&c| c == b'-') {
             let (Some(a), Some(b)) = (number(&id[..dash]), number(&id[dash + 1..])) else {
                 return Err(err(0, format!("expected a multiword-token range such as 1-2, found {:?}", f_text(0))));
             };
@@ -1073,19 +1094,7 @@ fn scan(
             words += 1;
             Kind::Empty
         } else {
-            match number(id) {
-                Some(k) if k == next => {}
-                _ => return Err(err(0, format!("expected word id {next}, found {:?}", f_text(0)))),
-            }
-            let k = next;
-            next += 1;
-            last_empty = 0;
-            sc.int_pos.push(words);
-            words += 1;
-            if range_end == k {
-                range_end = 0;
-            }
-            Kind::Word(k)
+            return Err(err(0, format!("expected word id {next}, found {:?}", f_text(0))));
         };
         let head = match number(f(6)) {
             Some(k) => k,
@@ -1446,7 +1455,8 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::{
-        default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs, same_field, Kind, WordLine, SCAN_PADDING,
+        default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, WordLine,
+        SCAN_PADDING,
     };
 
     /// Lines of every length up to two windows of the tab search, with the
@@ -1549,6 +1559,31 @@ mod tests {
                     assert_eq!(same_field(&block, w.fields[1], w.fields[2]), same, "{deps} {deprel}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_decimal_without_leading_zeros() {
+        let reference = |s: &str| {
+            let ok = !s.is_empty()
+                && s.len() <= 9
+                && s.bytes().all(|c| c.is_ascii_digit())
+                && !(s.len() > 1 && s.starts_with('0'));
+            ok.then(|| s.parse::<u32>().unwrap())
+        };
+        let chars = ["0", "1", "5", "9", "a", "-", ".", "/", ":", "é"];
+        let mut inputs = vec![String::new(), "123456789".into(), "1234567890".into(), "999999999".into()];
+        for a in chars {
+            inputs.push(a.into());
+            for b in chars {
+                inputs.push(format!("{a}{b}"));
+                for c in chars {
+                    inputs.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for s in inputs {
+            assert_eq!(number(s.as_bytes()), reference(&s), "{s:?}");
         }
     }
 
