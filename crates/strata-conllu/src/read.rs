@@ -494,7 +494,7 @@ impl<R: BufRead> Reader<R> {
         };
         let base = self.buf.len();
         let mut used = 0;
-        for nl in memchr::memchr_iter(b'\n', available) {
+        for nl in LineFeeds::new(available) {
             match available[used] {
                 b' ' | b'\t' | b'\r' | b'\n' => break,
                 _ => {}
@@ -817,17 +817,104 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>
 fn nine_tabs(block: &[u8], ls: usize, le: usize) -> Option<(u128, bool)> {
     let len = le - ls;
     let window = block.get(ls..ls + 128).filter(|_| len < 128)?;
-    let tabs = |at: usize| {
-        let bits =
-            (zero_bytes(word_at(window, at) ^ 0x0909_0909_0909_0909) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        u128::from(bits) << at
-    };
-    let mut mask = 0u128;
-    for at in (0..128).step_by(8) {
-        mask |= tabs(at);
-    }
+    let mut mask = byte_mask128(window.try_into().ok()?, b'\t');
     mask &= (1u128 << len) - 1;
     (mask.count_ones() == 9).then_some((mask, mask & (mask << 1 | 1) != 0))
+}
+
+/// Where `byte` is in a window of 128 bytes, as bits.
+#[inline(always)]
+fn byte_mask128(window: &[u8; 128], byte: u8) -> u128 {
+    let (low, high) = window.split_at(64);
+    let half = |h: &[u8]| byte_mask64(h.try_into().unwrap_or(&[0; 64]), byte);
+    u128::from(half(low)) | u128::from(half(high)) << 64
+}
+
+/// Where `byte` is in a window of 64 bytes, as bits: sixteen bytes at a
+/// time with SSE2 (in every x86-64 processor), a word at a time elsewhere.
+#[inline(always)]
+fn byte_mask64(window: &[u8; 64], byte: u8) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return byte_mask64_sse2(window, byte);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    return byte_mask64_words(window, byte);
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn byte_mask64_sse2(window: &[u8; 64], byte: u8) -> u64 {
+    use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+    let needle = set_splat_i8_m128i(byte as i8);
+    let bits = |k: usize| {
+        let chunk: &[u8; 16] = window[16 * k..16 * k + 16].try_into().unwrap_or(&[0; 16]);
+        u64::from(move_mask_i8_m128i(cmp_eq_mask_i8_m128i(load_unaligned_m128i(chunk), needle)) as u16)
+    };
+    bits(0) | bits(1) << 16 | bits(2) << 32 | bits(3) << 48
+}
+
+/// `byte_mask64` without vector instructions (tested against the vector
+/// one where there is one).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+#[inline(always)]
+fn byte_mask64_words(window: &[u8; 64], byte: u8) -> u64 {
+    let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
+    let mut mask = 0;
+    for at in (0..64).step_by(8) {
+        let bits = (zero_bytes(word_at(window, at) ^ pattern) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= bits << at;
+    }
+    mask
+}
+
+/// The offsets of the line feeds of a buffer, in order, found 64 bytes at
+/// a time: lines are a few dozen bytes long, too short for a call to a
+/// vector search per line to pay off.
+struct LineFeeds<'a> {
+    hay: &'a [u8],
+    /// Where the window of `mask` starts.
+    base: usize,
+    /// The line feeds of the window not given yet.
+    mask: u64,
+}
+
+impl<'a> LineFeeds<'a> {
+    fn new(hay: &'a [u8]) -> LineFeeds<'a> {
+        let mut feeds = LineFeeds { hay, base: 0, mask: 0 };
+        feeds.mask = feeds.window_mask();
+        feeds
+    }
+
+    /// The line feeds of the window at `base` (zeros past the end).
+    #[inline(always)]
+    fn window_mask(&self) -> u64 {
+        match self.hay.get(self.base..self.base + 64) {
+            Some(w) => byte_mask64(w.try_into().unwrap_or(&[0; 64]), b'\n'),
+            None => {
+                let mut w = [0u8; 64];
+                let rest = self.hay.get(self.base..).unwrap_or_default();
+                w[..rest.len()].copy_from_slice(rest);
+                byte_mask64(&w, b'\n')
+            }
+        }
+    }
+}
+
+impl Iterator for LineFeeds<'_> {
+    type Item = usize;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.hay.len() {
+                return None;
+            }
+            self.mask = self.window_mask();
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
 }
 
 /// Whether `b` holds a `|`: most `DEPS` values are one item, so a word at a
@@ -1455,8 +1542,8 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::{
-        default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, WordLine,
-        SCAN_PADDING,
+        byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs,
+        number, same_field, Kind, LineFeeds, WordLine, SCAN_PADDING,
     };
 
     /// Lines of every length up to two windows of the tab search, with the
@@ -1591,6 +1678,36 @@ mod tests {
     fn a_pipe_is_found_wherever_it_is() {
         for line in lines(b'|') {
             assert_eq!(has_pipe(&line), line.contains(&b'|'), "{:?}", String::from_utf8_lossy(&line));
+        }
+    }
+
+    #[test]
+    fn every_line_feed_is_found_in_order() {
+        // Buffers past two windows, with line feeds anywhere (among bytes
+        // with the high bit set, which a signed compare could confuse).
+        for buf in lines(b'\n').into_iter().chain(lines(b'\n').into_iter().map(|mut l| {
+            l.iter_mut().filter(|c| **c == b'a').for_each(|c| *c = 0x8a);
+            l
+        })) {
+            let expected: Vec<usize> = memchr::memchr_iter(b'\n', &buf).collect();
+            assert_eq!(LineFeeds::new(&buf).collect::<Vec<_>>(), expected, "{buf:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_mask_has_the_bits_of_that_byte() {
+        for line in lines(b'\t') {
+            let mut window = [0x89u8; 128];
+            let n = line.len().min(128);
+            window[..n].copy_from_slice(&line[..n]);
+            let expected = (0..128).filter(|&i| window[i] == b'\t').fold(0u128, |m, i| m | 1 << i);
+            assert_eq!(byte_mask128(&window, b'\t'), expected);
+            for half in window.chunks_exact(64) {
+                let half: &[u8; 64] = half.try_into().unwrap();
+                for byte in [b'\t', 0x89, b'a', 0] {
+                    assert_eq!(byte_mask64(half, byte), byte_mask64_words(half, byte));
+                }
+            }
         }
     }
 
