@@ -287,19 +287,34 @@ struct Block<'a> {
     first_line: u64,
 }
 
-/// The 16 bytes of `padded` at `at` (a field's start: the padding keeps
-/// them inside), as one number.
+/// Which of the 16 bytes at `a` and at `b` of `padded` (fields' starts:
+/// the padding keeps both windows inside) are equal, as the low 16 bits.
 #[inline(always)]
-fn window16(padded: &[u8], at: u32) -> u128 {
-    let mut w = [0u8; 16];
-    w.copy_from_slice(&padded[at as usize..at as usize + 16]);
-    u128::from_le_bytes(w)
+fn equal_bytes16(padded: &[u8], a: u32, b: u32) -> u32 {
+    let window = |at: u32| -> &[u8; 16] { padded[at as usize..at as usize + 16].try_into().unwrap_or(&[0; 16]) };
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return {
+        use safe_arch::{cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+        let eq = cmp_eq_mask_i8_m128i(load_unaligned_m128i(window(a)), load_unaligned_m128i(window(b)));
+        move_mask_i8_m128i(eq) as u32 & 0xffff
+    };
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    return equal_bytes16_words(window(a), window(b));
 }
 
-/// The low `len` bytes of a [`window16`] (all of them from 16 on).
+/// `equal_bytes16` without vector instructions (tested against the vector
+/// one where there is one).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
-fn low_bytes(len: u32) -> u128 {
-    u128::MAX.checked_shr(128 - 8 * len.min(16)).unwrap_or(0)
+fn equal_bytes16_words(a: &[u8; 16], b: &[u8; 16]) -> u32 {
+    let half = |at: usize| (zero_bytes(word_at(a, at) ^ word_at(b, at)) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    (half(0) | half(8) << 8) as u32
+}
+
+/// The low `len` bits (all 16 from 16 on).
+#[inline(always)]
+fn low_bits(len: u32) -> u32 {
+    (1u32 << len.min(16)) - 1
 }
 
 /// Whether two fields of the padded block hold the same bytes: for fields
@@ -312,14 +327,14 @@ fn same_field(padded: &[u8], a: (u32, u32), b: (u32, u32)) -> bool {
         return false;
     }
     if len <= 16 {
-        return (window16(padded, a.0) ^ window16(padded, b.0)) & low_bytes(len) == 0;
+        return equal_bytes16(padded, a.0, b.0) & low_bits(len) == low_bits(len);
     }
     padded[a.0 as usize..a.1 as usize] == padded[b.0 as usize..b.1 as usize]
 }
 
 /// [`deps_is_default`] of a word line: `DEPS` is `HEAD:DEPREL`, which is
 /// the line's `HEAD<tab>DEPREL` with a colon for the tab; so for a value of
-/// at most 16 bytes, one compare of two windows.
+/// at most 16 bytes, one compare of two windows (equal but at the tab).
 #[inline(always)]
 fn default_deps(padded: &[u8], w: &WordLine) -> bool {
     let (head, deprel, deps) = (w.fields[6], w.fields[7], w.fields[8]);
@@ -328,8 +343,10 @@ fn default_deps(padded: &[u8], w: &WordLine) -> bool {
         let f = |(s, e): (u32, u32)| &padded[s as usize..e as usize];
         return deps_is_default(f(deps), f(head), f(deprel));
     }
-    let colon = u128::from(b'\t' ^ b':') << (8 * (head.1 - head.0));
-    len == deprel.1 - head.0 && (window16(padded, deps.0) ^ window16(padded, head.0)) & low_bytes(len) == colon
+    let tab = head.1 - head.0;
+    len == deprel.1 - head.0
+        && equal_bytes16(padded, deps.0, head.0) & low_bits(len) == low_bits(len) & !(1 << tab)
+        && padded[(deps.0 + tab) as usize] == b':'
 }
 
 /// Bytes after a block that `scan` may read (as part of a window, not as
@@ -1542,8 +1559,9 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::{
-        byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, for_each_tab, has_pipe, nine_tabs,
-        number, same_field, Kind, LineFeeds, WordLine, SCAN_PADDING,
+        byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, equal_bytes16,
+        equal_bytes16_words, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, LineFeeds, WordLine,
+        SCAN_PADDING,
     };
 
     /// Lines of every length up to two windows of the tab search, with the
@@ -1644,6 +1662,9 @@ mod tests {
                     assert_eq!(default_deps(&block, &w), expected, "{head} {deprel} {deps}");
                     let same = f(&block, w.fields[1]) == f(&block, w.fields[2]);
                     assert_eq!(same_field(&block, w.fields[1], w.fields[2]), same, "{deps} {deprel}");
+                    let (a, b) = (w.fields[1].0, w.fields[6].0);
+                    let window = |at: u32| -> [u8; 16] { block[at as usize..at as usize + 16].try_into().unwrap() };
+                    assert_eq!(equal_bytes16(&block, a, b), equal_bytes16_words(&window(a), &window(b)));
                 }
             }
         }
