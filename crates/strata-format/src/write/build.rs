@@ -315,12 +315,15 @@ fn hash(b: &[u8], (lo, hi): (u64, u64)) -> u64 {
     const K1: u64 = 0x243f_6a88_85a3_08d3;
     const K2: u64 = 0x1319_8a2e_0370_7344;
     const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut middle = b.len() as u64;
-    if b.len() > 16 {
-        for w in b[8..b.len() - 8].chunks(8) {
-            let mut word = [0u8; 8];
-            word[..w.len()].copy_from_slice(w);
-            middle = (middle.rotate_left(26) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    let n = b.len();
+    let mut middle = n as u64;
+    if n > 16 {
+        // Whole words, the last one overlapping the one before it rather
+        // than reaching into the key's last word (as `same_middle` reads).
+        let mut at = 8;
+        while at < n - 8 {
+            middle = (middle.rotate_left(26) ^ u64_at(b, at.min(n - 16))).wrapping_mul(K);
+            at += 8;
         }
     }
     let product = u128::from(lo ^ K1) * u128::from(hi ^ middle ^ K2);
