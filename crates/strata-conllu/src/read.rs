@@ -822,21 +822,33 @@ fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>
     (None, empty)
 }
 
-/// The tabs of the line `block[ls..le]` as one mask, when it is the usual
-/// word line: at most 128 bytes with exactly nine tabs (ten columns); and
-/// whether it may have an empty field (as [`for_each_tab`] says). The 128
-/// bytes from the line's start are read whatever the line's length (the
-/// bits past it masked off), so that no loop depends on the length: a
-/// mispredicted loop end costs more than the few words read for nothing.
-/// `None` for any other line, or when `block` (the block and its padding)
-/// ends less than 128 bytes after the line starts.
+/// Splits the line `block[ls..le]` into its first nine fields, when it is
+/// the usual word line: under 128 bytes with exactly nine tabs (ten
+/// columns); and says whether it may have an empty field (as
+/// [`for_each_tab`] does). The 128 bytes from the line's start are read
+/// whatever the line's length (the bits past it masked off), and nine tabs
+/// are taken out of the mask before the count is checked (a line with
+/// fewer has a tab past its end, one with more has tabs left), so that no
+/// loop depends on the line and no bits are counted (a software popcount
+/// on baseline x86-64). `None` (and `fields` to be written over) for any
+/// other line, or when `block` (the block and its padding) ends less than
+/// 128 bytes after the line starts.
 #[inline(always)]
-fn nine_tabs(block: &[u8], ls: usize, le: usize) -> Option<(u128, bool)> {
+fn nine_tabs(block: &[u8], ls: usize, le: usize, fields: &mut [(u32, u32); 11]) -> Option<bool> {
     let len = le - ls;
     let window = block.get(ls..ls + 128).filter(|_| len < 128)?;
     let mut mask = byte_mask128(window.try_into().ok()?, b'\t');
     mask &= (1u128 << len) - 1;
-    (mask.count_ones() == 9).then_some((mask, mask & (mask << 1 | 1) != 0))
+    let empty = mask & (mask << 1 | 1) != 0;
+    let mut from = ls;
+    for field in &mut fields[..9] {
+        // 128 past the last tab: beyond the line.
+        let tab = ls + mask.trailing_zeros() as usize;
+        *field = (from as u32, tab as u32);
+        from = tab + 1;
+        mask &= mask.wrapping_sub(1);
+    }
+    (mask == 0 && from <= le).then_some(empty)
 }
 
 /// Where `byte` is in a window of 128 bytes, as bits.
@@ -1075,17 +1087,11 @@ fn scan(
         let mut tabs = 0;
         let mut from = ls;
         let max = columns;
-        let ten = if columns == 10 { nine_tabs(padded, ls, le) } else { None };
+        let ten = if columns == 10 { nine_tabs(padded, ls, le, &mut fields) } else { None };
         let (too_many, empty_field) = match ten {
-            Some((mut mask, empty)) => {
-                // Nine times, a count the branch predictor learns.
-                for field in &mut fields[..9] {
-                    let tab = ls + mask.trailing_zeros() as usize;
-                    *field = (from as u32, tab as u32);
-                    from = tab + 1;
-                    mask &= mask - 1;
-                }
+            Some(empty) => {
                 tabs = 9;
+                from = fields[8].1 as usize + 1;
                 (None, empty)
             }
             None => for_each_tab(&bytes[ls..le], |tab| {
@@ -1600,14 +1606,9 @@ mod tests {
                             general.push(tab);
                             false
                         });
-                        let fast = nine_tabs(&block, 0, len).map(|(mut mask, empty)| {
-                            let mut found = Vec::new();
-                            while mask != 0 {
-                                found.push(mask.trailing_zeros() as usize);
-                                mask &= mask - 1;
-                            }
-                            (found, empty)
-                        });
+                        let mut fields = [(0, 0); 11];
+                        let fast = nine_tabs(&block, 0, len, &mut fields)
+                            .map(|empty| (fields[..9].iter().map(|&(_, tab)| tab as usize).collect::<Vec<_>>(), empty));
                         let expected = (len < 128 && tail > 0 && general.len() == 9).then_some((general, empty));
                         assert_eq!(fast, expected, "{:?}", String::from_utf8_lossy(&line));
                     }
