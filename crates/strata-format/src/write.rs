@@ -7,8 +7,11 @@ use zerocopy::IntoBytes;
 
 mod build;
 mod copy;
+mod interner;
+
 pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
 pub use self::copy::CopyMap;
+use self::interner::Interner;
 
 use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_packed, put_varint, zigzag, Widths};
 use crate::error::{Error, ErrorKind, Result};
@@ -96,7 +99,7 @@ impl WriterBuilder {
             schema,
             field_ix,
             layer_ix,
-            strings: FxHashMap::default(),
+            strings: Interner::new(),
             doc_offsets: Vec::new(),
             id_hashes: Vec::new(),
             ids_seen: FxHashSet::default(),
@@ -135,7 +138,7 @@ pub struct Writer<W: Write> {
     field_ix: FxHashMap<String, usize>,
     layer_ix: FxHashMap<String, usize>,
     /// String dictionary: value to id. Ids are dense from 0.
-    strings: FxHashMap<String, u64>,
+    strings: Interner,
     /// Offset of each record in the raw (uncompressed) record stream.
     doc_offsets: Vec<u64>,
     id_hashes: Vec<u64>,
@@ -340,12 +343,7 @@ impl<W: Write> Writer<W> {
     }
 
     fn intern(&mut self, s: &str) -> u64 {
-        if let Some(&id) = self.strings.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u64;
-        self.strings.insert(s.to_string(), id);
-        id
+        u64::from(self.strings.intern(s.as_bytes()))
     }
 
     /// Label or string value to its stored form: 0 for none, id + 1.
@@ -601,19 +599,12 @@ impl<W: Write> Writer<W> {
             Ok(())
         })?;
 
-        let mut strings: Vec<(u64, String)> =
-            std::mem::take(&mut self.strings).into_iter().map(|(s, id)| (id, s)).collect();
-        strings.sort_unstable();
+        // Ids are given in order of first use, which is the arena's order.
+        let strings = std::mem::replace(&mut self.strings, Interner::new());
         let mut dictionary = (strings.len() as u64).to_le_bytes().to_vec();
-        let mut end = 0u64;
-        let ends = std::iter::once(0).chain(strings.iter().map(|(_, s)| {
-            end += s.len() as u64;
-            end
-        }));
-        put_column(&mut dictionary, ends.collect::<Vec<_>>(), Widths::Tight);
-        for (_, s) in &strings {
-            dictionary.extend_from_slice(s.as_bytes());
-        }
+        let ends = std::iter::once(0).chain(strings.ends().iter().map(|&e| e as u64));
+        put_column(&mut dictionary, ends, Widths::Tight);
+        dictionary.extend_from_slice(strings.arena().as_bytes());
         drop(strings);
         let start = self.wtr.pos;
         match self.compression {

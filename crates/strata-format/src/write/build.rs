@@ -22,6 +22,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::interner::{string_at, Interner};
 use super::{declare_layer, put_extents, put_int_attr, put_relations, put_str_attr, Writer};
 use crate::bytes::{put_bytes, put_column, put_varint};
 use crate::error::{Error, Result};
@@ -157,184 +158,6 @@ impl LayerCols {
     }
 }
 
-/// An append-only string interner: codes are dense from 0.
-///
-/// An open-addressing table, at most half full, over the strings in one
-/// arena. Each slot holds its string's [`key`]: for a string of at most 16
-/// bytes (almost every CoNLL-U value) that is the string itself, so a lookup
-/// reads the string once, as two words, and compares it with a candidate
-/// without touching the arena. Longer strings are compared in the arena.
-#[derive(Debug)]
-struct Interner {
-    stream: u64,
-    arena: String,
-    /// Where each string ends in `arena`.
-    ends: Vec<usize>,
-    slots: Vec<Slot>,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Slot {
-    key: (u64, u64),
-    len: u32,
-    /// code + 1; 0 for an empty slot.
-    code: u32,
-}
-
-impl Interner {
-    fn new() -> Interner {
-        Interner {
-            stream: STREAMS.fetch_add(1, Ordering::Relaxed),
-            arena: String::new(),
-            ends: Vec::new(),
-            slots: vec![Slot::default(); 1 << 10],
-        }
-    }
-
-    /// The code of a string, given as its bytes: UTF-8 is checked only when
-    /// the string is new (see [`DocBuilder::set_utf8`]).
-    #[inline(always)]
-    fn intern(&mut self, b: &[u8]) -> u32 {
-        let key = key(b);
-        let len = b.len() as u32;
-        let mask = self.slots.len() - 1;
-        let mut i = hash(b, key) as usize & mask;
-        loop {
-            let slot = self.slots[i];
-            if slot.code == 0 {
-                break;
-            }
-            if slot.key == key && slot.len == len && (b.len() <= 16 || same_middle(self.bytes(slot.code - 1), b)) {
-                return slot.code - 1;
-            }
-            i = (i + 1) & mask;
-        }
-        self.insert(b, Slot { key, len, code: 0 }, i)
-    }
-
-    /// Adds a string that is not in the table, at the empty slot `i`.
-    ///
-    /// # Panics
-    /// When `b` is not UTF-8.
-    #[cold]
-    #[inline(never)]
-    fn insert(&mut self, b: &[u8], slot: Slot, i: usize) -> u32 {
-        let s = std::str::from_utf8(b).expect("a string value is UTF-8");
-        let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
-        let code = code.expect("a builder holds fewer than 2^32 - 1 distinct strings");
-        self.arena.push_str(s);
-        self.ends.push(self.arena.len());
-        self.slots[i] = Slot { code: code + 1, ..slot };
-        if self.ends.len() * 2 > self.slots.len() {
-            self.grow();
-        }
-        code
-    }
-
-    fn grow(&mut self) {
-        let mut slots = vec![Slot::default(); self.slots.len() * 2];
-        let mask = slots.len() - 1;
-        for slot in self.slots.iter().filter(|s| s.code != 0) {
-            let b = self.bytes(slot.code - 1);
-            let mut i = hash(b, slot.key) as usize & mask;
-            while slots[i].code != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = *slot;
-        }
-        self.slots = slots;
-    }
-
-    fn get(&self, code: u32) -> &str {
-        string_at(&self.arena, &self.ends, code as usize)
-    }
-
-    #[inline]
-    fn bytes(&self, code: u32) -> &[u8] {
-        let i = code as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.arena.as_bytes()[start..self.ends[i]]
-    }
-}
-
-#[inline(always)]
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(w)
-}
-
-#[inline(always)]
-fn u32_at(b: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 4];
-    w.copy_from_slice(&b[at..at + 4]);
-    u64::from(u32::from_le_bytes(w))
-}
-
-/// A string as two words, read as overlapping loads without a copy loop:
-/// with the length, its exact bytes when it is at most 16 bytes long; its
-/// first and last 8 bytes when it is longer.
-#[inline(always)]
-fn key(b: &[u8]) -> (u64, u64) {
-    let n = b.len();
-    match n {
-        8.. => (u64_at(b, 0), u64_at(b, n - 8)),
-        4..=7 => (u32_at(b, 0) | u32_at(b, n - 4) << 32, 0),
-        1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
-        0 => (0, 0),
-    }
-}
-
-/// Whether two strings of the same length, over 16 bytes, with the same
-/// [`key`] (so the same first and last 8 bytes) are equal: their middles
-/// compared a word at a time, inline (most are FEATS values of a few
-/// dozen bytes, for which a call to `memcmp` costs more than the compare).
-#[inline(never)]
-fn same_middle(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() || n <= 16 {
-        return a == b;
-    }
-    // The last word read ends at `n - 8`: overlapping, not past.
-    let mut at = 8;
-    while at < n - 8 {
-        let word = at.min(n - 16);
-        if u64_at(a, word) != u64_at(b, word) {
-            return false;
-        }
-        at += 8;
-    }
-    true
-}
-
-/// A fast hash of a string and its [`key`]: one folded multiply of the key
-/// (as foldhash does) for a string of at most 16 bytes; the bytes between
-/// the key's words are mixed in, a word at a time, for a longer one.
-#[inline(always)]
-fn hash(b: &[u8], (lo, hi): (u64, u64)) -> u64 {
-    const K1: u64 = 0x243f_6a88_85a3_08d3;
-    const K2: u64 = 0x1319_8a2e_0370_7344;
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let n = b.len();
-    let mut middle = n as u64;
-    if n > 16 {
-        // Whole words, the last one overlapping the one before it rather
-        // than reaching into the key's last word (as `same_middle` reads).
-        let mut at = 8;
-        while at < n - 8 {
-            middle = (middle.rotate_left(26) ^ u64_at(b, at.min(n - 16))).wrapping_mul(K);
-            at += 8;
-        }
-    }
-    let product = u128::from(lo ^ K1) * u128::from(hi ^ middle ^ K2);
-    (product as u64) ^ (product >> 64) as u64
-}
-
-fn string_at<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &arena[start..ends[i]]
-}
-
 /// A document built column by column, for [`Writer::add_built`].
 ///
 /// Layers and attributes are named once per document ([`DocBuilder::layer`],
@@ -368,6 +191,8 @@ fn string_at<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
 pub struct DocBuilder {
     cols: Columns,
     strings: Interner,
+    /// The code space of `strings` ([`STREAMS`]).
+    stream: u64,
     /// Strings `..handed` went out with an earlier [`BuiltDoc`].
     handed: usize,
     /// The code spaces the builder left when it forgot its strings since
@@ -385,7 +210,13 @@ impl Default for DocBuilder {
 impl DocBuilder {
     /// An empty builder with an empty dictionary.
     pub fn new() -> DocBuilder {
-        DocBuilder { cols: Columns::default(), strings: Interner::new(), handed: 0, retired: Vec::new() }
+        DocBuilder {
+            cols: Columns::default(),
+            strings: Interner::new(),
+            stream: STREAMS.fetch_add(1, Ordering::Relaxed),
+            handed: 0,
+            retired: Vec::new(),
+        }
     }
 
     /// Empties the document (id, text, metadata, layers), keeping the
@@ -402,17 +233,15 @@ impl DocBuilder {
     /// hand-over starts a new code space, which a writer follows.
     pub fn clear_with_strings(&mut self) {
         self.cols.clear();
-        self.retired.push(self.strings.stream);
+        self.retired.push(self.stream);
         self.strings = Interner::new();
+        self.stream = STREAMS.fetch_add(1, Ordering::Relaxed);
         self.handed = 0;
     }
 
     /// The memory the dictionary of learned strings takes, in bytes.
     pub fn dictionary_bytes(&self) -> usize {
-        let s = &self.strings;
-        s.arena.capacity()
-            + s.ends.capacity() * std::mem::size_of::<usize>()
-            + s.slots.capacity() * std::mem::size_of::<Slot>()
+        self.strings.heap_bytes()
     }
 
     /// The document id.
@@ -630,26 +459,26 @@ impl DocBuilder {
         std::mem::swap(&mut self.cols, &mut out.cols);
         self.cols.clear();
         let strings = &self.strings;
-        let from = if self.handed == 0 { 0 } else { strings.ends[self.handed - 1] };
-        out.stream = strings.stream;
+        let from = if self.handed == 0 { 0 } else { strings.ends()[self.handed - 1] };
+        out.stream = self.stream;
         out.retired.clear();
         out.retired.append(&mut self.retired);
         out.base = self.handed;
         out.arena.clear();
-        out.arena.push_str(&strings.arena[from..]);
+        out.arena.push_str(&strings.arena()[from..]);
         out.ends.clear();
-        out.ends.extend(strings.ends[self.handed..].iter().map(|&e| e - from));
-        self.handed = strings.ends.len();
+        out.ends.extend(strings.ends()[self.handed..].iter().map(|&e| e - from));
+        self.handed = strings.len();
     }
 
     fn view(&self) -> View<'_> {
         View {
             cols: &self.cols,
-            stream: self.strings.stream,
+            stream: self.stream,
             retired: &self.retired,
             base: 0,
-            arena: &self.strings.arena,
-            ends: &self.strings.ends,
+            arena: self.strings.arena(),
+            ends: self.strings.ends(),
         }
     }
 }
@@ -1022,7 +851,7 @@ impl<W: Write> Writer<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DocBuilder, Interner};
+    use super::DocBuilder;
     use crate::AttrType;
 
     /// Layers, each with its attributes, in the order they are named.
@@ -1072,27 +901,6 @@ mod tests {
         }
     }
 
-    /// Strings of every length around the key's cases (0, 1 to 3, 4 to 7,
-    /// 8 to 16, longer), many sharing their first and last bytes, so that
-    /// long ones share their whole key and differ only in the middle.
-    fn strings() -> Vec<String> {
-        let mut out = Vec::new();
-        for len in 0..40 {
-            for fill in ['a', 'b', 'é'] {
-                let mut s: String = std::iter::repeat_n('x', len).collect();
-                if len >= 3 {
-                    let mid = len / 2;
-                    s.replace_range(mid..mid + 1, "");
-                    s.insert(mid, fill);
-                }
-                out.push(s);
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
-    }
-
     #[test]
     fn values_given_as_utf8_bytes_are_the_values_given_as_str() {
         let build = |as_bytes: bool| {
@@ -1123,26 +931,5 @@ mod tests {
         let a = b.attr(l, "lemma", AttrType::Str);
         b.push_span(l, 0, 2);
         b.set_utf8(a, 0, b"\xff");
-    }
-
-    #[test]
-    fn each_string_has_one_code_through_growth() {
-        let strings = strings();
-        let mut interner = Interner::new();
-        let mut codes = Vec::new();
-        // Enough strings that the table grows several times.
-        for round in 0..40 {
-            for s in &strings {
-                let s = format!("{s}{round}");
-                codes.push((interner.intern(s.as_bytes()), s));
-            }
-        }
-        for (code, s) in &codes {
-            assert_eq!(interner.intern(s.as_bytes()), *code, "{s:?}");
-            assert_eq!(interner.get(*code), s);
-        }
-        let distinct: std::collections::HashSet<_> = codes.iter().map(|(c, _)| c).collect();
-        assert_eq!(distinct.len(), codes.len());
-        assert_eq!(interner.ends.len(), codes.len());
     }
 }
