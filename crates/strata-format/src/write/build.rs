@@ -676,11 +676,13 @@ impl<W: Write> Writer<W> {
         }
         let text = cols.text.as_str();
         let text_len = text.len() as u64;
+        // In ASCII text (most documents, checked a word at a time) every
+        // offset up to the length is a character boundary.
+        let ascii = text.is_ascii();
         let inside = |(start, end): (u64, u64)| {
             start <= end
                 && end <= text_len
-                && text.is_char_boundary(start as usize)
-                && text.is_char_boundary(end as usize)
+                && (ascii || text.is_char_boundary(start as usize) && text.is_char_boundary(end as usize))
         };
         let layers = cols.layers();
         for (i, l) in layers.iter().enumerate() {
@@ -817,9 +819,8 @@ impl<W: Write> Writer<W> {
                 AttrType::Str => {
                     // Interned in span order, as `encode` does.
                     values.clear();
-                    for (&s, &code) in attr.spans.iter().zip(&attr.values) {
-                        values.push((u64::from(s), self.remap_built(remap, code)));
-                    }
+                    let pairs = attr.spans.iter().zip(&attr.values);
+                    values.extend(pairs.map(|(&s, &code)| (u64::from(s), self.remap_built(remap, code))));
                     put_str_attr(out, n, &values, self.widths);
                 }
                 AttrType::Int => {
