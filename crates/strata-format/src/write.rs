@@ -343,7 +343,7 @@ impl<W: Write> Writer<W> {
     }
 
     fn intern(&mut self, s: &str) -> u64 {
-        u64::from(self.strings.intern(s.as_bytes()))
+        u64::from(self.strings.intern_str(s))
     }
 
     /// Label or string value to its stored form: 0 for none, id + 1.

@@ -31,9 +31,33 @@ impl Interner {
     }
 
     /// The code of a string, given as its bytes: UTF-8 is checked only when
-    /// the string is new (see [`DocBuilder::set_utf8`]).
+    /// the string is new (see `DocBuilder::set_utf8`).
+    ///
+    /// # Panics
+    /// When `b` is new and not UTF-8.
     #[inline(always)]
     pub(crate) fn intern(&mut self, b: &[u8]) -> u32 {
+        match self.find(b) {
+            Ok(code) => code,
+            Err((slot, i)) => {
+                let s = std::str::from_utf8(b).expect("a string value is UTF-8");
+                self.insert(s, slot, i)
+            }
+        }
+    }
+
+    /// The code of a string (a writer's: known to be UTF-8).
+    #[inline(always)]
+    pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
+        match self.find(s.as_bytes()) {
+            Ok(code) => code,
+            Err((slot, i)) => self.insert(s, slot, i),
+        }
+    }
+
+    /// The code of a string in the table, or the slot to give it and where.
+    #[inline(always)]
+    fn find(&self, b: &[u8]) -> Result<u32, (Slot, usize)> {
         let key = key(b);
         let len = b.len() as u32;
         let mask = self.slots.len() - 1;
@@ -41,24 +65,19 @@ impl Interner {
         loop {
             let slot = self.slots[i];
             if slot.code == 0 {
-                break;
+                return Err((Slot { key, len, code: 0 }, i));
             }
             if slot.key == key && slot.len == len && (b.len() <= 16 || same_middle(self.bytes(slot.code - 1), b)) {
-                return slot.code - 1;
+                return Ok(slot.code - 1);
             }
             i = (i + 1) & mask;
         }
-        self.insert(b, Slot { key, len, code: 0 }, i)
     }
 
     /// Adds a string that is not in the table, at the empty slot `i`.
-    ///
-    /// # Panics
-    /// When `b` is not UTF-8.
     #[cold]
     #[inline(never)]
-    fn insert(&mut self, b: &[u8], slot: Slot, i: usize) -> u32 {
-        let s = std::str::from_utf8(b).expect("a string value is UTF-8");
+    fn insert(&mut self, s: &str, slot: Slot, i: usize) -> u32 {
         let code = u32::try_from(self.ends.len()).ok().filter(|&c| c < u32::MAX - 1);
         let code = code.expect("fewer than 2^32 - 1 distinct strings");
         self.arena.push_str(s);
