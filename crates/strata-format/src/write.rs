@@ -137,7 +137,8 @@ pub struct Writer<W: Write> {
     schema: Schema,
     field_ix: FxHashMap<String, usize>,
     layer_ix: FxHashMap<String, usize>,
-    /// String dictionary: value to id. Ids are dense from 0.
+    /// String dictionary: ids dense from 0 in order of first use, which is
+    /// the order the dictionary section lists them in.
     strings: Interner,
     /// Offset of each record in the raw (uncompressed) record stream.
     doc_offsets: Vec<u64>,
