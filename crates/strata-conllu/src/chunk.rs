@@ -16,7 +16,7 @@ use std::io::{BufRead, ErrorKind, Read};
 
 use strata_format::DocBuilder;
 
-use crate::read::{blank_line, declared_columns, newdoc_line, Start};
+use crate::read::{blank_line, declared_columns, find_line_feed, newdoc_line, Start};
 use crate::Reader;
 
 /// Cuts CoNLL-U input into [`Chunk`]s of about `target` bytes or more,
@@ -182,7 +182,7 @@ impl<R: BufRead> Iterator for Chunker<R> {
             return None;
         }
         loop {
-            while let Some(nl) = memchr::memchr(b'\n', &self.buf[self.scanned..]) {
+            while let Some(nl) = find_line_feed(&self.buf[self.scanned..]) {
                 let from = self.scanned;
                 self.scanned += nl + 1;
                 if let Some(chunk) = self.look(from, self.scanned) {

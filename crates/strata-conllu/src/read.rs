@@ -895,6 +895,13 @@ fn byte_mask64_words(window: &[u8; 64], byte: u8) -> u64 {
     mask
 }
 
+/// The offset of the first line feed of `hay`, found as [`LineFeeds`]
+/// finds them: for a search that starts again after each line.
+#[inline]
+pub(crate) fn find_line_feed(hay: &[u8]) -> Option<usize> {
+    LineFeeds::new(hay).next()
+}
+
 /// The offsets of the line feeds of a buffer, in order, found 64 bytes at
 /// a time: lines are a few dozen bytes long, too short for a call to a
 /// vector search per line to pay off.
@@ -907,6 +914,7 @@ struct LineFeeds<'a> {
 }
 
 impl<'a> LineFeeds<'a> {
+    #[inline(always)]
     fn new(hay: &'a [u8]) -> LineFeeds<'a> {
         let mut feeds = LineFeeds { hay, base: 0, mask: 0 };
         feeds.mask = feeds.window_mask();
@@ -1566,8 +1574,8 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 mod tests {
     use super::{
         byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, equal_bytes16,
-        equal_bytes16_words, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, LineFeeds, WordLine,
-        SCAN_PADDING,
+        equal_bytes16_words, find_line_feed, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, LineFeeds,
+        WordLine, SCAN_PADDING,
     };
 
     /// Lines of every length up to two windows of the tab search, with the
@@ -1713,6 +1721,7 @@ mod tests {
         })) {
             let expected: Vec<usize> = memchr::memchr_iter(b'\n', &buf).collect();
             assert_eq!(LineFeeds::new(&buf).collect::<Vec<_>>(), expected, "{buf:?}");
+            assert_eq!(find_line_feed(&buf), expected.first().copied());
         }
     }
 
