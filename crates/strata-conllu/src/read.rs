@@ -195,7 +195,8 @@ struct Scratch {
     int_pos: Vec<u32>,
     /// Per integer word: its head (id - 1), `u32::MAX` for none.
     heads: Vec<u32>,
-    marks: Vec<u8>,
+    /// Per integer word: the walk of the cycle check that reached it first.
+    marks: Vec<u32>,
     /// The id a sentence or paragraph would get without one (`follows`).
     derived: String,
     /// A word's `DEPS` as stored.
@@ -1462,29 +1463,24 @@ fn build(doc: &mut DocState, b: &mut DocBuilder, ids: &Ids, block: &Block<'_>, s
     }
     let sent_end = last_tok_end;
 
-    // Cycles: follow heads, marking words on the current path (1) and
-    // words known to reach the root (2).
+    // Cycles: follow heads from each word, marking the words of the walk
+    // with its number (i + 1), until a word without a head or one marked
+    // before. A word marked by this walk is on a cycle; one marked by an
+    // earlier walk leads where that walk led, without a cycle. Each word
+    // is walked through once.
     sc.marks.clear();
     sc.marks.resize(n, 0);
     'words: for i in 0..n {
+        let walk = i as u32 + 1;
         let mut j = i;
         while sc.marks[j] == 0 {
-            sc.marks[j] = 1;
+            sc.marks[j] = walk;
             match sc.heads[j] {
                 u32::MAX => break,
                 h => j = h as usize,
             }
         }
-        let cyclic = sc.marks[j] == 1 && sc.heads[j] != u32::MAX;
-        let mut k = i;
-        while sc.marks[k] == 1 {
-            sc.marks[k] = 2;
-            match sc.heads[k] {
-                u32::MAX => break,
-                h => k = h as usize,
-            }
-        }
-        if cyclic {
+        if sc.marks[j] == walk && sc.heads[j] != u32::MAX {
             let w = sc.words.iter().find(|w| matches!(w.kind, Kind::Word(id) if id as usize == j + 1));
             if let Some(w) = w {
                 warn(w, 6, format!("expected a tree, found a cycle through word {}", j + 1));

@@ -224,4 +224,7 @@ fn tree_problems_are_warnings() {
     assert_warning(&format!("{}\n{}", w(1, "0"), w(2, "7")), 2, head_col, "1 to 2");
     assert_warning(&format!("{}\n{}\n{}", w(1, "0"), w(2, "3"), w(3, "2")), 2, head_col, "cycle");
     assert_warning(&format!("{}\n{}", w(1, "0"), w(2, "2")), 2, head_col, "cycle");
+    // A cycle reached from a word outside it, after a walk that found none.
+    let tail = format!("{}\n{}\n{}\n{}", w(1, "0"), w(2, "3"), w(3, "4"), w(4, "3"));
+    assert_warning(&tail, 3, head_col, "cycle through word 3");
 }
