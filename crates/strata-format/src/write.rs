@@ -126,6 +126,9 @@ impl WriterBuilder {
 /// Memory: the current document (or compressed block), the string
 /// dictionary, the schema, and 32 bytes per document for the document and
 /// id indexes, which can only be written once every document is known.
+/// The dictionary holds each distinct string once, with 56 to 104 bytes of
+/// table and index per string, and at most 2^32 - 2 distinct strings: past
+/// that a writer panics (its table alone would take over 200 GB).
 ///
 /// Dropping a writer without [`Writer::finish`] leaves a file without a
 /// footer, which every reader rejects.
