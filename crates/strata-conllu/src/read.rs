@@ -104,7 +104,12 @@ pub struct Reader<R> {
     scratch: Scratch,
     /// The document being built, or the last one built.
     builder: DocBuilder,
+    /// The builder's layers and attributes, named once: documents are
+    /// emptied with `DocBuilder::clear_values`, which keeps them.
     ids: Ids,
+    /// `builder_mut` was called since the builder was named, so the names
+    /// may be gone (a hand-over clears them).
+    lent: bool,
 }
 
 /// The layers and attributes of a document, named in the order of
@@ -388,6 +393,7 @@ impl<R: BufRead> Reader<R> {
             scratch: Scratch::default(),
             ids: Ids::new(&mut builder),
             builder,
+            lent: false,
         }
     }
 
@@ -399,6 +405,7 @@ impl<R: BufRead> Reader<R> {
     /// The document [`Reader::next_built`] built last, to hand over (the
     /// next call clears it anyway).
     pub fn builder_mut(&mut self) -> &mut DocBuilder {
+        self.lent = true;
         &mut self.builder
     }
 
@@ -686,10 +693,15 @@ impl<R: BufRead> Reader<R> {
                 // document, but must not grow with the whole input.
                 if self.builder.dictionary_bytes() > STRING_MEMORY {
                     self.builder.clear_with_strings();
-                } else {
+                    self.ids = Ids::new(&mut self.builder);
+                } else if self.lent {
+                    // Handed over or changed by the caller: named again.
                     self.builder.clear();
+                    self.ids = Ids::new(&mut self.builder);
+                } else {
+                    self.builder.clear_values();
                 }
-                self.ids = Ids::new(&mut self.builder);
+                self.lent = false;
             }
             self.parse_block();
         }

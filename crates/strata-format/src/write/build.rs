@@ -87,6 +87,15 @@ struct AttrCol {
 
 impl Columns {
     fn clear(&mut self) {
+        self.clear_values();
+        for layer in &mut self.layers[..self.used] {
+            layer.used_attrs = 0;
+        }
+        self.used = 0;
+    }
+
+    /// Empties the document, keeping its layers and attributes named.
+    fn clear_values(&mut self) {
         self.id.clear();
         self.text.clear();
         self.metadata.clear();
@@ -100,11 +109,9 @@ impl Columns {
                 attr.spans.clear();
                 attr.values.clear();
             }
-            layer.used_attrs = 0;
             layer.rels.clear();
             layer.rel_labels.clear();
         }
-        self.used = 0;
     }
 
     fn layers(&self) -> &[LayerCols] {
@@ -224,6 +231,15 @@ impl DocBuilder {
     /// invalid.
     pub fn clear(&mut self) {
         self.cols.clear();
+    }
+
+    /// Empties the document (id, text, metadata, spans, values, relations)
+    /// but keeps its layers and attributes named, so that the ids taken
+    /// before stay valid: for a parser that names the same layers for every
+    /// document. Layers and attributes left without spans or values are not
+    /// written, as if never named.
+    pub fn clear_values(&mut self) {
+        self.cols.clear_values();
     }
 
     /// As [`DocBuilder::clear`], and forgets the strings learned so far,
@@ -852,7 +868,7 @@ impl<W: Write> Writer<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::DocBuilder;
+    use super::{AttrId, DocBuilder, LayerId};
     use crate::AttrType;
 
     /// Layers, each with its attributes, in the order they are named.
@@ -900,6 +916,44 @@ mod tests {
             let fresh = declare(&mut DocBuilder::new(), order);
             assert_eq!(declare(&mut reused, order), fresh);
         }
+    }
+
+    #[test]
+    fn a_document_after_clear_values_is_the_one_a_new_builder_gives() {
+        use crate::WriterBuilder;
+        // Names every layer and attribute, fills only some: the second
+        // document leaves a layer and an attribute empty.
+        let fill = |b: &mut DocBuilder, ids: (LayerId, LayerId, AttrId, AttrId), text: &str, full: bool| {
+            let (word, sentence, lemma, upos) = ids;
+            b.set_id(text);
+            b.text_mut().push_str(text);
+            let w = b.push_span(word, 0, 2);
+            b.set_str(upos, w, "NOUN");
+            if full {
+                b.set_str(lemma, w, "lemma");
+                b.push_span(sentence, 0, 2);
+                b.push_relation(word, 0, 0, Some("root"));
+            }
+        };
+        let name = |b: &mut DocBuilder| {
+            let (word, sentence) = (b.layer("word"), b.layer("sentence"));
+            (word, sentence, b.attr(word, "lemma", AttrType::Str), b.attr(word, "upos", AttrType::Str))
+        };
+        let mut reused = DocBuilder::new();
+        let ids = name(&mut reused);
+        fill(&mut reused, ids, "first", true);
+        reused.clear_values();
+        fill(&mut reused, ids, "second", false);
+        let mut fresh = DocBuilder::new();
+        let fresh_ids = name(&mut fresh);
+        fill(&mut fresh, fresh_ids, "second", false);
+        assert_eq!(reused.to_document(), fresh.to_document());
+        let write = |b: &DocBuilder| {
+            let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+            wtr.add_built(b).unwrap();
+            wtr.finish().unwrap()
+        };
+        assert_eq!(write(&reused), write(&fresh));
     }
 
     #[test]
