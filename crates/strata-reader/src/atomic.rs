@@ -128,20 +128,22 @@ impl AtomicFile {
 
     /// Counts written bytes, and asks for write-back every
     /// [`WRITE_BACK_EVERY`] of them (starting the thread the first time).
-    fn wrote(&mut self, n: usize) -> io::Result<()> {
+    /// Write-back only saves time: when the thread cannot start (no file
+    /// handle or thread to spare), writing goes on without it and `commit`
+    /// syncs everything, as it always does.
+    fn wrote(&mut self, n: usize) {
         self.unsynced += n as u64;
         if self.unsynced < WRITE_BACK_EVERY {
-            return Ok(());
+            return;
         }
         self.unsynced = 0;
         if self.write_back.is_none() {
-            let file = self.tmp.as_file().get_ref().try_clone()?;
-            self.write_back = Some(WriteBack::start(file)?);
+            let file = self.tmp.as_file().get_ref().try_clone();
+            self.write_back = file.and_then(WriteBack::start).ok();
         }
         if let Some(write_back) = &self.write_back {
             write_back.request();
         }
-        Ok(())
     }
 }
 
@@ -149,13 +151,14 @@ impl AtomicFile {
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.tmp.as_file_mut().write(buf)?;
-        self.wrote(n)?;
+        self.wrote(n);
         Ok(n)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         self.tmp.as_file_mut().write_all(buf)?;
-        self.wrote(buf.len())
+        self.wrote(buf.len());
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
