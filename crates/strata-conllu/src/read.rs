@@ -313,7 +313,7 @@ fn equal_bytes16(padded: &[u8], a: u32, b: u32) -> u32 {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn equal_bytes16_words(a: &[u8; 16], b: &[u8; 16]) -> u32 {
-    let half = |at: usize| (zero_bytes(word_at(a, at) ^ word_at(b, at)) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let half = |at: usize| zero_byte_bits(word_at(a, at) ^ word_at(b, at));
     (half(0) | half(8) << 8) as u32
 }
 
@@ -793,10 +793,8 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
 /// the masks tell of empty fields without a test per tab.
 #[inline(always)]
 fn for_each_tab(line: &[u8], mut f: impl FnMut(usize) -> bool) -> (Option<usize>, bool) {
-    // The tabs of 8 bytes as 8 bits, gathered by a multiply.
-    let tabs = |bytes: &[u8]| {
-        (zero_bytes(word_at(bytes, 0) ^ 0x0909_0909_0909_0909) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-    };
+    // The tabs of 8 bytes as 8 bits.
+    let tabs = |bytes: &[u8]| zero_byte_bits(word_at(bytes, 0) ^ 0x0909_0909_0909_0909);
     let mut base = 0;
     // Bit 0: a tab just before the window (as if one before the line, so
     // that a tab first counts).
@@ -902,8 +900,7 @@ fn byte_mask64_words(window: &[u8; 64], byte: u8) -> u64 {
     let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
     let mut mask = 0;
     for at in (0..64).step_by(8) {
-        let bits = (zero_bytes(word_at(window, at) ^ pattern) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        mask |= bits << at;
+        mask |= zero_byte_bits(word_at(window, at) ^ pattern) << at;
     }
     mask
 }
@@ -991,6 +988,13 @@ fn word_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
+}
+
+/// One bit per byte of `x`, in byte order, set for each zero byte: the
+/// high bits of [`zero_bytes`] gathered into the low 8 bits by a multiply.
+#[inline(always)]
+fn zero_byte_bits(x: u64) -> u64 {
+    (zero_bytes(x) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// The high bit of each zero byte of `x`, and no other bit: exact, as no
