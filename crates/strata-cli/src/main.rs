@@ -3,6 +3,7 @@
 
 mod cleanup;
 mod cmd;
+mod export;
 mod formats;
 mod progress;
 mod render;

@@ -152,6 +152,29 @@ impl Sink {
         Ok(true)
     }
 
+    /// The part of [`Sink::add_stored`] that must run in document order,
+    /// for a document rendered elsewhere whose columns passed
+    /// [`strata_format::check_stored_columns`]: whether its id and types let
+    /// it in (then they are counted, and its CoNLL-U goes to
+    /// [`Sink::write_rendered`]). `false` as for `add_stored`.
+    pub fn admit_stored(&mut self, doc: &Doc<'_>) -> bool {
+        let Sink::Stream { format: Format::Conllu, check, .. } = self else {
+            return false;
+        };
+        check.check_stored_names(doc).is_ok()
+    }
+
+    /// Writes the CoNLL-U of documents [`Sink::admit_stored`] let in.
+    pub fn write_rendered(&mut self, conllu: &[u8]) -> anyhow::Result<()> {
+        match self {
+            Sink::Stream { dest, format: Format::Conllu, .. } => {
+                dest.write_all(conllu).context("cannot write the output")
+            }
+            _ if conllu.is_empty() => Ok(()),
+            _ => bail!("rendered CoNLL-U goes to a CoNLL-U stream only"),
+        }
+    }
+
     /// Writes a document; `Ok(Some(why))` when it was rejected.
     pub fn add(&mut self, doc: &Document) -> anyhow::Result<Option<String>> {
         // Rendered first: a document the format cannot express is rejected

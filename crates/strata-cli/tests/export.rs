@@ -76,6 +76,23 @@ fn cat_both_ways(dir: &Path, file: &str) -> (Option<i32>, String, Vec<u8>) {
     first.unwrap()
 }
 
+/// CoNLL-U of `n` small documents `doc{first}`, `doc{first + 1}`, ...: enough
+/// of them that an export renders them in batches on several threads.
+fn many_documents(first: usize, n: usize) -> String {
+    let mut out = String::new();
+    for k in first..first + n {
+        let (form, lemma) = if k % 3 == 0 { ("Talks", "talk") } else { ("Ties", "tie") };
+        out.push_str(&format!(
+            "# newdoc id = doc{k}\n# sent_id = doc{k}-1\n# text = {form} resumed {k}.\n\
+             1\t{form}\t{lemma}\tNOUN\tNNS\tNumber=Plur\t2\tnsubj\t2:nsubj\t_\n\
+             2\tresumed\tresume\tVERB\tVBD\tTense=Past\t0\troot\t0:root\t_\n\
+             3\t{k}\t{k}\tNUM\tCD\tNumType=Card\t2\tobj\t2:obj\tSpaceAfter=No\n\
+             4\t.\t.\tPUNCT\t.\t_\t2\tpunct\t2:punct\t_\n\n"
+        ));
+    }
+    out
+}
+
 #[test]
 fn treebanks_export_the_same_in_place() {
     let tmp = tempfile::tempdir().unwrap();
@@ -115,6 +132,20 @@ fn rejections_are_the_same_in_place() {
     assert!(messages.contains("the id is already in the corpus"), "{messages}");
     assert!(written == std::fs::read(&src).unwrap());
 
+    // Corpora of many documents, rendered in batches on several threads,
+    // where every third document of the second is in the first already.
+    std::fs::write(d.join("many.conllu"), many_documents(0, 150)).unwrap();
+    let overlap: String = (0..150).map(|k| many_documents(if k % 3 == 0 { k } else { 1000 + k }, 1)).collect();
+    std::fs::write(d.join("overlap.conllu"), &overlap).unwrap();
+    for name in ["many", "overlap"] {
+        assert_status!(strata(d, &["convert", &format!("{name}.conllu"), "-o", &format!("{name}.strata"), "-q"]), 0);
+    }
+    let (code, messages, written) = convert_both_ways(d, &["many.strata", "overlap.strata"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(messages.matches("the id is already in the corpus").count(), 50, "{messages}");
+    let kept: String = (0..150).filter(|k| k % 3 != 0).map(|k| many_documents(1000 + k, 1)).collect();
+    assert!(text(&written) == many_documents(0, 150) + &kept);
+
     // Articles with tokens (words = tokens), and without (rejected).
     let articles = fixture("tests/data/tagged/stream.txt");
     let articles = articles.to_str().unwrap();
@@ -138,7 +169,11 @@ fn damaged_corpora_fail_the_same_in_place() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let fixtures = conllu_fixtures();
-    let inputs: Vec<&str> = fixtures.iter().map(|p| p.to_str().unwrap()).collect();
+    let mut inputs: Vec<&str> = fixtures.iter().map(|p| p.to_str().unwrap()).collect();
+    // Many documents too, so that damage falls inside batches rendered on
+    // several threads.
+    std::fs::write(d.join("many.conllu"), many_documents(0, 200)).unwrap();
+    inputs.push("many.conllu");
     assert_status!(strata(d, &[&["convert"][..], &inputs, &["-o", "good.strata", "-q"]].concat()), 0);
     let good = std::fs::read(d.join("good.strata")).unwrap();
     // Bytes of the document records changed here and there: each document

@@ -10,7 +10,7 @@ mod copy;
 mod interner;
 
 pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
-pub use self::copy::CopyMap;
+pub use self::copy::{check_stored_columns, CopyMap};
 use self::interner::Interner;
 
 use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_packed, put_varint, zigzag, Widths};

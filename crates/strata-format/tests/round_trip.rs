@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    AttrDef, AttrType, AttrValue, AttrValueRef, BuiltDoc, CopyMap, Corpus, Date, DocBuilder, Document, FieldDef,
-    FieldType, Layer, LayerDef, Relation, Schema, Span, Value, WriterBuilder,
+    check_stored_columns, AttrDef, AttrType, AttrValue, AttrValueRef, BuiltDoc, CopyMap, Corpus, Date, DocBuilder,
+    Document, FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span, Value, WriterBuilder,
 };
 
 const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
@@ -319,6 +319,44 @@ fn a_copied_duplicate_is_refused_and_the_writer_goes_on() {
     let merged = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
     let ids: Vec<String> = merged.iter().map(|d| d.unwrap().id().to_string()).collect();
     assert_eq!(ids, ["b", "a"]);
+}
+
+/// `check_stored` is `check_stored_columns` (the document alone, on any
+/// thread) and then `check_stored_names` (the id and the types, in order).
+#[test]
+fn stored_checks_split_into_columns_and_names() {
+    let source = {
+        let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+        let mut a = Document::new("a", "one two");
+        let mut layer = Layer::new("token");
+        layer.spans.push(Span::new(0, 3).with_label("NUM"));
+        layer.spans.push(Span::new(4, 7));
+        layer.relations.push(Relation { from: 1, to: 0, label: Some("nummod".into()) });
+        a.layers.push(layer);
+        wtr.add(&a).unwrap();
+        let mut b = Document::new("b", "two");
+        b.metadata.push(("n".into(), Value::Str("2".into())));
+        wtr.add(&b).unwrap();
+        wtr.add(&Document::new("c", "three")).unwrap();
+        Corpus::from_bytes(wtr.finish().unwrap()).unwrap()
+    };
+    let mut check = WriterBuilder::new().build(std::io::sink()).unwrap();
+    let mut n = Document::new("c", "already here");
+    n.metadata.push(("n".into(), Value::Int(1)));
+    check.add(&n).unwrap();
+    for i in 0..3 {
+        check_stored_columns(&source.doc(i).unwrap()).unwrap();
+    }
+    check.check_stored_names(&source.doc(0).unwrap()).unwrap();
+    // Counted: the same id again is refused, by either check.
+    assert!(check.check_stored_names(&source.doc(0).unwrap()).unwrap_err().is_invalid_document());
+    assert!(check.check_stored(&source.doc(0).unwrap()).unwrap_err().is_invalid_document());
+    // "n" is an integer in this corpus; "c" is in it already.
+    for i in 1..3 {
+        let err = check.check_stored_names(&source.doc(i).unwrap()).unwrap_err();
+        assert!(err.is_invalid_document(), "{err}");
+        assert_eq!(err.to_string(), check.check_stored(&source.doc(i).unwrap()).unwrap_err().to_string());
+    }
 }
 
 #[test]

@@ -9,9 +9,9 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::ValueEnum;
 use strata_annotate::Annotator;
-use strata_conllu::DocWriter;
 use strata_format::Schema;
 
+use crate::export::{export_in_place, Arrival};
 use crate::formats::Format;
 use crate::sinks::Sink;
 use crate::sources::{self, Doc, Item, Recycle, Source};
@@ -76,8 +76,9 @@ pub struct Args {
     annotate: Option<Annotators>,
     /// Threads to use (default: all cores). The output is the same bytes
     /// whatever the number. CoNLL-U to strata reads a file on all of them
-    /// (in chunks of whole documents); other inputs are read on one thread
-    /// while another writes (and the rest annotate).
+    /// (in chunks of whole documents), strata to CoNLL-U renders documents
+    /// on all of them; other inputs are read on one thread while another
+    /// writes (and the rest annotate).
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     jobs: Option<usize>,
     /// Print nothing but errors.
@@ -268,7 +269,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut take =
         |sink: &mut Sink, batch: Vec<Item>| batch.into_iter().try_for_each(|item| on_item(sink, Arrival::Item(item)));
     let read = if in_place {
-        export_in_place(opened, &mut sink, &mut on_item)
+        export_in_place(opened, &mut sink, jobs, &mut on_item)
     } else if jobs == 1 {
         read_all(opened, annotators, 1, built, 1, &mut |batch| take(&mut sink, batch))
     } else {
@@ -343,45 +344,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         writeln!(io::stderr(), "{line}")?;
     }
     Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
-}
-
-/// What reaches the writing side: a document read (and copied) or why it
-/// could not be, or a document [`Sink::add_stored`] wrote already.
-enum Arrival {
-    Item(Item),
-    Written,
-}
-
-/// Strata corpora to a CoNLL-U stream: each document is written in place
-/// ([`Sink::add_stored`]), and only one that cannot be is copied for
-/// `on_item` as [`read_all`] would hand it over, so the output, messages and
-/// counts are the same. Returns the number of inputs and bytes.
-fn export_in_place(
-    sources: Vec<Source>,
-    sink: &mut Sink,
-    on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
-) -> anyhow::Result<(u64, u64)> {
-    let (mut inputs, mut bytes) = (0, 0);
-    for source in sources {
-        inputs += 1;
-        crate::progress::INPUTS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Source::Strata { name, corpus } = source else {
-            bail!("only strata inputs are written in place");
-        };
-        // A dictionary that is not UTF-8 as a whole: every document is
-        // copied, and those whose strings are damaged are reported.
-        let strings = corpus.string_table().ok();
-        let writer = strings.as_ref().map(DocWriter::new);
-        bytes += sources::strata_each(&corpus, &mut |i, doc| {
-            if let (Ok(d), Some(writer)) = (&doc, &writer) {
-                if sink.add_stored(d, writer)? {
-                    return on_item(sink, Arrival::Written);
-                }
-            }
-            on_item(sink, Arrival::Item(sources::strata_item(&name, i, doc)))
-        })?;
-    }
-    Ok((inputs, bytes))
 }
 
 /// Reads every source in order, annotating each document when asked, and

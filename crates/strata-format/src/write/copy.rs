@@ -74,9 +74,34 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
+    /// [`Writer::check_stored`] of a document that passed
+    /// [`check_stored_columns`] already: only the checks against what this
+    /// writer has taken (the id, the types the schema gives names), which
+    /// are cheap and must run in document order. The costly checks of the
+    /// document alone can so run on other threads, as a parallel export
+    /// does.
+    ///
+    /// # Errors
+    /// As [`Writer::check_stored`], but a document whose columns are not
+    /// whole may pass: run [`check_stored_columns`] on it first.
+    pub fn check_stored_names(&mut self, doc: &Doc<'_>) -> Result<()> {
+        self.ensure_usable()?;
+        let hash = layout::id_hash(doc.id());
+        self.check_copy_names(doc, hash)?;
+        self.ids_seen.insert(hash);
+        Ok(())
+    }
+
     /// The checks of `Writer::check`, on a borrowed document, plus the
     /// checks that the source's columns are whole.
     fn check_copy(&self, doc: &Doc<'_>, hash: u64) -> Result<()> {
+        self.check_copy_names(doc, hash)?;
+        check_stored_columns(doc)
+    }
+
+    /// The checks of `check_copy` that depend on what the writer has taken:
+    /// the id, and the types of metadata fields and attributes.
+    fn check_copy_names(&self, doc: &Doc<'_>, hash: u64) -> Result<()> {
         let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
         if self.ids_seen.contains(&hash) {
             return bad("the id is already in the corpus".into());
@@ -94,19 +119,8 @@ impl<W: Write> Writer<W> {
                 }
             }
         }
-        let text = doc.text()?;
-        let text_len = text.len() as u64;
-        let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
-        // Whole columns first (read/batch.rs): in ASCII text every offset is
-        // a character boundary. The span-by-span loops below run only to
-        // word a problem.
-        let ascii = text.is_ascii();
-        let (mut extents, mut rels, mut codes, mut scratch) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for layer in doc.layers() {
             let name = layer.name();
-            if name.is_empty() {
-                return bad("a layer has an empty name".into());
-            }
             let known = self.layer_ix.get(name).map(|&ix| &self.schema.layers[ix]);
             for attr in layer.attrs() {
                 let ty = known.and_then(|l| l.attr_index(attr.name())).and_then(|a| known.map(|l| l.attrs[a].ty));
@@ -119,52 +133,81 @@ impl<W: Write> Writer<W> {
                     ));
                 }
             }
-            // An end that overflows (a damaged version 2 length) reads as
-            // u64::MAX, which no text reaches.
-            let spans = layer.span_columns();
-            let whole = layer.extents_into(&mut extents, &mut scratch).is_ok()
-                && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
-            for s in (0..spans.len()).filter(|_| !whole) {
-                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
-                if start > end || !on_boundary(start) || !on_boundary(end) {
-                    return bad(format!(
-                        "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
-                         boundaries inside the {text_len}-byte text"
-                    ));
-                }
-            }
-            if let Some((offsets, frags)) = layer.fragment_columns() {
-                let mut prev = 0;
-                for (s, next) in offsets.iter().skip(1).enumerate() {
-                    if next < prev || next > frags.len() as u64 {
-                        return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
-                    }
-                    if next - prev == 1 {
-                        return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
-                    }
-                    prev = next;
-                }
-                if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
-                    return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
-                }
-                for f in 0..frags.len() {
-                    let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
-                    if start > end || !on_boundary(start) || !on_boundary(end) {
-                        return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
-                    }
-                }
-            }
-            // Checks the ends against the span count (labels are checked
-            // when they are copied).
-            layer.relations_into(&mut rels, &mut scratch)?;
-            for attr in layer.attrs() {
-                // Checks sparse indices and codes before anything is interned.
-                attr.codes_into(&mut codes, &mut scratch)?;
-            }
         }
         Ok(())
     }
+}
 
+/// The checks of [`Writer::check_stored`] that depend on the document alone:
+/// that its columns are whole (every code, index and relation in range) and
+/// that every span and fragment is a range of character boundaries inside
+/// the text. Any thread can run them; [`Writer::check_stored_names`] then
+/// does the rest.
+///
+/// # Errors
+/// As [`Writer::check_stored`].
+pub fn check_stored_columns(doc: &Doc<'_>) -> Result<()> {
+    let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
+    let text = doc.text()?;
+    let text_len = text.len() as u64;
+    let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
+    // Whole columns first (read/batch.rs): in ASCII text every offset is
+    // a character boundary. The span-by-span loops below run only to
+    // word a problem.
+    let ascii = text.is_ascii();
+    let (mut extents, mut rels, mut codes, mut scratch) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for layer in doc.layers() {
+        let name = layer.name();
+        if name.is_empty() {
+            return bad("a layer has an empty name".into());
+        }
+        // An end that overflows (a damaged version 2 length) reads as
+        // u64::MAX, which no text reaches.
+        let spans = layer.span_columns();
+        let whole = layer.extents_into(&mut extents, &mut scratch).is_ok()
+            && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
+        for s in (0..spans.len()).filter(|_| !whole) {
+            let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
+            if start > end || !on_boundary(start) || !on_boundary(end) {
+                return bad(format!(
+                    "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
+                     boundaries inside the {text_len}-byte text"
+                ));
+            }
+        }
+        if let Some((offsets, frags)) = layer.fragment_columns() {
+            let mut prev = 0;
+            for (s, next) in offsets.iter().skip(1).enumerate() {
+                if next < prev || next > frags.len() as u64 {
+                    return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
+                }
+                if next - prev == 1 {
+                    return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
+                }
+                prev = next;
+            }
+            if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
+                return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
+            }
+            for f in 0..frags.len() {
+                let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
+                if start > end || !on_boundary(start) || !on_boundary(end) {
+                    return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
+                }
+            }
+        }
+        // Checks the ends against the span count (labels are checked
+        // when they are copied).
+        layer.relations_into(&mut rels, &mut scratch)?;
+        for attr in layer.attrs() {
+            // Checks sparse indices and codes before anything is interned.
+            attr.codes_into(&mut codes, &mut scratch)?;
+        }
+    }
+    Ok(())
+}
+
+impl<W: Write> Writer<W> {
     /// The writer's string id + 1 for source string id `code - 1` (0 for
     /// none), interning it on first use.
     fn remap(&mut self, map: &mut CopyMap, strings: &Strings<'_>, code: u64) -> Result<u64> {

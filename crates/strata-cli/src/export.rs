@@ -1,0 +1,206 @@
+//! Strata corpora to a CoNLL-U stream, written straight from the mapped
+//! file (`strata_conllu::DocWriter`) instead of through owned copies: the
+//! fast path of `strata convert x.strata -o x.conllu`. With more than one
+//! thread, documents are rendered on all of them and written in order.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Mutex};
+
+use anyhow::bail;
+use strata_conllu::DocWriter;
+use strata_format::{check_stored_columns, StringTable};
+
+use crate::progress::{BYTES_READ, INPUTS_STARTED};
+use crate::sinks::Sink;
+use crate::sources::{self, Item, Source};
+
+/// What reaches the writing side: a document read (and copied) or why it
+/// could not be, or a document written already.
+pub enum Arrival {
+    Item(Item),
+    Written,
+}
+
+/// Documents a thread renders at a time. A batch of news articles is about a
+/// megabyte of CoNLL-U: large enough that handing it over costs nothing
+/// next to rendering it, small enough to keep every thread busy.
+const BATCH_DOCS: usize = 32;
+
+/// Writes each document of the strata `sources` in place
+/// ([`Sink::add_stored`]); only one that cannot be is copied for `on_item`
+/// as the general path would hand it over, so the output, messages and
+/// counts are the same as there, whatever the number of `threads`. Returns
+/// the number of inputs and bytes.
+pub fn export_in_place(
+    sources: Vec<Source>,
+    sink: &mut Sink,
+    threads: usize,
+    on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
+) -> anyhow::Result<(u64, u64)> {
+    let (mut inputs, mut bytes) = (0, 0);
+    for source in sources {
+        inputs += 1;
+        INPUTS_STARTED.fetch_add(1, Ordering::Relaxed);
+        let Source::Strata { name, corpus } = source else {
+            bail!("only strata inputs are written in place");
+        };
+        // A dictionary that is not UTF-8 as a whole: every document is
+        // copied, and those whose strings are damaged are reported.
+        let Ok(strings) = corpus.string_table() else {
+            bytes += sources::strata_each(&corpus, &mut |i, doc| {
+                on_item(sink, Arrival::Item(sources::strata_item(&name, i, doc)))
+            })?;
+            continue;
+        };
+        if threads < 2 || corpus.len() <= BATCH_DOCS as u64 {
+            let writer = DocWriter::new(&strings);
+            bytes += sources::strata_each(&corpus, &mut |i, doc| {
+                if let Ok(d) = &doc {
+                    if sink.add_stored(d, &writer)? {
+                        return on_item(sink, Arrival::Written);
+                    }
+                }
+                on_item(sink, Arrival::Item(sources::strata_item(&name, i, doc)))
+            })?;
+        } else {
+            bytes += export_parallel(&name, &corpus, &strings, sink, threads, on_item)?;
+        }
+    }
+    Ok((inputs, bytes))
+}
+
+/// A batch rendered: the CoNLL-U of its documents one after the other, and
+/// for each document the end of its text there, or `None` when it needs
+/// the copy (it could not be rendered, or its columns are not whole).
+#[derive(Default)]
+struct Rendered {
+    text: String,
+    ends: Vec<Option<usize>>,
+}
+
+/// One corpus on `threads` threads: they render batches of documents and
+/// check each one's columns (`check_stored_columns`, the costly part of
+/// the checks); this thread takes the batches in order, checks ids and
+/// types (`Sink::admit_stored`) and writes.
+fn export_parallel(
+    name: &str,
+    corpus: &strata_reader::Corpus,
+    strings: &StringTable<'_>,
+    sink: &mut Sink,
+    threads: usize,
+    on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    let docs = corpus.len() as usize;
+    let batches = docs.div_ceil(BATCH_DOCS) as u64;
+    // Mapped, not read: progress moves by an even share per document.
+    let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
+    // Batches handed out but not yet written: enough to keep every thread
+    // busy while the next one in order is still being rendered.
+    let in_flight = 2 * threads as u64 + 1;
+    let (work_tx, work_rx) = mpsc::channel::<(u64, Rendered)>();
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        // Moved in, so that the threads stop when this returns, early too.
+        let work_tx = work_tx;
+        // A batch, or `None` when its thread panicked.
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Rendered>)>();
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || {
+                let writer = DocWriter::new(strings);
+                // The lock is held only to take a batch.
+                while let Ok((seq, mut out)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
+                    // A panic is reported for its batch: the batches are
+                    // written in order, so a batch lost would hang them.
+                    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let first = seq as usize * BATCH_DOCS;
+                        render_batch(corpus, &writer, first..docs.min(first + BATCH_DOCS), &mut out);
+                        out
+                    }))
+                    .ok();
+                    let failed = rendered.is_none();
+                    if done_tx.send((seq, rendered)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let (mut sent, mut next) = (0u64, 0u64);
+        let mut waiting: BTreeMap<u64, Rendered> = BTreeMap::new();
+        let mut spare = Vec::new();
+        while next < batches {
+            if sent < batches && sent - next < in_flight {
+                work_tx
+                    .send((sent, spare.pop().unwrap_or_default()))
+                    .map_err(|_| anyhow::anyhow!("the rendering threads stopped"))?;
+                sent += 1;
+                continue;
+            }
+            let (seq, rendered) = done_rx.recv().map_err(|_| anyhow::anyhow!("a rendering thread stopped"))?;
+            waiting.insert(seq, rendered.ok_or_else(|| anyhow::anyhow!("a rendering thread panicked"))?);
+            while let Some(batch) = waiting.remove(&next) {
+                let first = next as usize * BATCH_DOCS;
+                write_batch(name, corpus, first, &batch, share, sink, on_item)?;
+                spare.push(batch);
+                next += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(corpus.as_bytes().len() as u64)
+}
+
+/// Renders documents `range` into `out` (emptied first).
+fn render_batch(
+    corpus: &strata_reader::Corpus,
+    writer: &DocWriter<'_, '_>,
+    range: std::ops::Range<usize>,
+    out: &mut Rendered,
+) {
+    out.text.clear();
+    out.ends.clear();
+    for i in range {
+        let len = out.text.len();
+        let rendered = corpus
+            .doc(i as u64)
+            .is_ok_and(|doc| writer.write(&doc, &mut out.text).is_ok() && check_stored_columns(&doc).is_ok());
+        if !rendered {
+            out.text.truncate(len);
+        }
+        out.ends.push(rendered.then_some(out.text.len()));
+    }
+}
+
+/// Writes a rendered batch whose first document is number `first`: runs
+/// of documents the sink admits go out in one write each; any other
+/// document is copied for `on_item`, as the one-thread path does.
+fn write_batch(
+    name: &str,
+    corpus: &strata_reader::Corpus,
+    first: usize,
+    batch: &Rendered,
+    share: u64,
+    sink: &mut Sink,
+    on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    // `batch.text[from..at]` is admitted and not yet written.
+    let (mut from, mut at) = (0, 0);
+    for (k, &end) in batch.ends.iter().enumerate() {
+        BYTES_READ.fetch_add(share, Ordering::Relaxed);
+        let i = first + k;
+        let doc = corpus.doc(i as u64);
+        if let (Some(end), Ok(d)) = (end, &doc) {
+            if sink.admit_stored(d) {
+                at = end;
+                on_item(sink, Arrival::Written)?;
+                continue;
+            }
+        }
+        sink.write_rendered(&batch.text.as_bytes()[from..at])?;
+        (from, at) = (end.unwrap_or(at), end.unwrap_or(at));
+        on_item(sink, Arrival::Item(sources::strata_item(name, i, doc)))?;
+    }
+    sink.write_rendered(&batch.text.as_bytes()[from..at])
+}
