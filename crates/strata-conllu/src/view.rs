@@ -222,7 +222,7 @@ impl<'d, 'c: 'd> DocView<'d> for Stored<'d, 'c> {
     }
 
     fn layer(self, name: &str) -> Option<StoredLayer<'d, 'c>> {
-        self.doc.layer(name).map(|layer| StoredLayer { layer, strings: self.strings, text_len: self.doc.text_len() })
+        self.doc.layer(name).map(|layer| StoredLayer { layer, strings: self.strings })
     }
 }
 
@@ -231,7 +231,6 @@ impl<'d, 'c: 'd> DocView<'d> for Stored<'d, 'c> {
 pub(crate) struct StoredLayer<'d, 'c> {
     layer: LayerRef<'d>,
     strings: Dict<'d, 'c>,
-    text_len: u64,
 }
 
 impl StoredLayer<'_, '_> {
@@ -244,15 +243,10 @@ impl<'d, 'c: 'd> LayerView<'d> for StoredLayer<'d, 'c> {
     type Attr = StoredAttr<'d, 'c>;
 
     fn extents(self, out: &mut Vec<Ext>) -> Result<(), WriteError> {
-        let columns = self.layer.span_columns();
-        out.reserve(columns.len());
-        for i in 0..columns.len() {
-            // Checked as `LayerRef::span` checks it.
-            match columns.get(i) {
-                Some(s) if s.start <= s.end && s.end <= self.text_len => out.push(Ext { start: s.start, end: s.end }),
-                _ => return Err(self.damaged(format!("span {i} is outside the {}-byte text", self.text_len))),
-            }
-        }
+        // Whole columns at a time, checked as `LayerRef::span` checks a span.
+        let (mut pairs, mut scratch) = (Vec::new(), Vec::new());
+        self.layer.extents_into(&mut pairs, &mut scratch).map_err(damaged)?;
+        out.extend(pairs.iter().map(|&(start, end)| Ext { start, end }));
         Ok(())
     }
 
@@ -261,6 +255,7 @@ impl<'d, 'c: 'd> LayerView<'d> for StoredLayer<'d, 'c> {
             kind: Kind::Absent,
             strings: self.strings,
             spans: self.layer.len(),
+            codes: Vec::new(),
             pos: 0,
             next: usize::MAX,
             value: ("", false),
@@ -271,7 +266,10 @@ impl<'d, 'c: 'd> LayerView<'d> for StoredLayer<'d, 'c> {
             let Some(k) = names.iter().position(|&n| n == attr.name()) else { continue };
             out[k].kind = match attr.code_columns() {
                 None => Kind::Int(attr),
-                Some((None, codes)) => Kind::Dense(codes),
+                Some((None, codes)) => {
+                    codes.unpack_into(&mut out[k].codes);
+                    Kind::Dense
+                }
                 Some((Some(index), codes)) => Kind::Sparse { index, codes },
             };
             out[k].arrive();
@@ -283,11 +281,9 @@ impl<'d, 'c: 'd> LayerView<'d> for StoredLayer<'d, 'c> {
         self,
         mut f: impl FnMut(u64, u64, Option<Val<'d>>) -> Result<(), WriteError>,
     ) -> Result<(), WriteError> {
-        for (r, rel) in self.layer.relation_codes().enumerate() {
-            let (from, to, code) = match rel {
-                Ok(rel) => rel,
-                Err(e) => return Err(damaged(e)),
-            };
+        let (mut relations, mut scratch) = (Vec::new(), Vec::new());
+        self.layer.relations_into(&mut relations, &mut scratch).map_err(damaged)?;
+        for (r, &(from, to, code)) in relations.iter().enumerate() {
             let label = match code {
                 0 => None,
                 code => match self.strings.get_val(code) {
@@ -311,8 +307,9 @@ pub(crate) struct StoredAttr<'d, 'c> {
     strings: Dict<'d, 'c>,
     /// The number of spans of the layer.
     spans: usize,
-    /// Dense: the spans before this one are checked. Sparse: the entry at
-    /// hand.
+    /// Dense: the code of every span, unpacked (and checked) on arrival.
+    codes: Vec<u64>,
+    /// Sparse: the entry at hand.
     pos: usize,
     /// Sparse: the span of the entry at hand (`usize::MAX` past the last
     /// one or after damage), and its value.
@@ -325,8 +322,8 @@ pub(crate) struct StoredAttr<'d, 'c> {
 enum Kind<'d> {
     /// No span of the layer has a value.
     Absent,
-    /// One code per span, 0 for none.
-    Dense(Column<'d>),
+    /// One code per span, 0 for none (in `StoredAttr::codes`).
+    Dense,
     /// The spans that have a value, in increasing order, and their codes.
     Sparse { index: Column<'d>, codes: Column<'d> },
     /// An integer attribute, read by index.
@@ -372,6 +369,9 @@ impl<'d, 'c: 'd> StoredAttr<'d, 'c> {
     /// Sparse: checks and reads the entry at `pos`, as
     /// [`strata_format::AttrValues::next_code`] would.
     fn arrive(&mut self) {
+        if let Kind::Dense = self.kind {
+            return self.check_dense();
+        }
         let Kind::Sparse { index, codes } = self.kind else { return };
         let (Some(i), Some(code)) = (index.get(self.pos), codes.get(self.pos)) else {
             self.next = usize::MAX;
@@ -396,23 +396,19 @@ impl<'d, 'c: 'd> StoredAttr<'d, 'c> {
         self.damaged(what);
     }
 
-    /// Dense: checks the codes of spans `pos..to`.
-    fn check_dense(&mut self, to: usize) {
-        let Kind::Dense(codes) = self.kind else { return };
-        while self.pos < to {
-            match codes.get(self.pos) {
-                None => {
-                    self.pos = usize::MAX;
-                    return;
-                }
-                Some(0) => {}
-                Some(code) => {
-                    if self.strings.get(code).is_none() {
-                        self.bad_code(self.pos, code);
-                    }
-                }
-            }
-            self.pos += 1;
+    /// Dense: checks every code at once, noting the first that is not in
+    /// the dictionary. Codes run from 1 to the dictionary's size, so the
+    /// largest is checked, and the others only when it is bad.
+    fn check_dense(&mut self) {
+        let largest = self.codes.iter().copied().max().unwrap_or(0);
+        if largest == 0 || self.strings.get(largest).is_some() {
+            return;
+        }
+        let strings = self.strings;
+        if let Some((i, code)) =
+            self.codes.iter().copied().enumerate().find(|&(_, code)| code != 0 && strings.get(code).is_none())
+        {
+            self.bad_code(i, code);
         }
     }
 }
@@ -429,22 +425,11 @@ impl<'d, 'c: 'd> AttrCursor<'d> for StoredAttr<'d, 'c> {
     fn get_val(&mut self, i: usize) -> Option<(Cow<'d, str>, bool)> {
         match self.kind {
             Kind::Absent => None,
-            Kind::Dense(codes) => {
-                if self.pos < i {
-                    self.check_dense(i);
-                }
-                self.pos = self.pos.max(i.saturating_add(1));
-                match codes.get(i) {
-                    None | Some(0) => None,
-                    Some(code) => match self.strings.get_val(code) {
-                        Some((value, fits)) => Some((Cow::Borrowed(value), fits)),
-                        None => {
-                            self.bad_code(i, code);
-                            None
-                        }
-                    },
-                }
-            }
+            // A bad code was noted on arrival.
+            Kind::Dense => match self.codes.get(i) {
+                None | Some(0) => None,
+                Some(&code) => self.strings.get_val(code).map(|(value, fits)| (Cow::Borrowed(value), fits)),
+            },
             Kind::Sparse { .. } => {
                 if self.next < i {
                     self.pass(i);
@@ -456,15 +441,11 @@ impl<'d, 'c: 'd> AttrCursor<'d> for StoredAttr<'d, 'c> {
     }
 
     fn finish(&mut self) -> Result<(), WriteError> {
-        match self.kind {
-            Kind::Dense(_) => self.check_dense(self.spans),
-            Kind::Sparse { .. } => {
-                while self.next != usize::MAX {
-                    self.pos += 1;
-                    self.arrive();
-                }
+        if let Kind::Sparse { .. } = self.kind {
+            while self.next != usize::MAX {
+                self.pos += 1;
+                self.arrive();
             }
-            Kind::Absent | Kind::Int(_) => {}
         }
         match self.damage.take() {
             Some(e) => Err(*e),

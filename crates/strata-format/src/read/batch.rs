@@ -84,8 +84,21 @@ impl<'d> LayerRef<'d> {
     /// As [`LayerRef::relation`]: a relation that does not join two spans
     /// of the layer.
     pub fn relations_into(&self, out: &mut Vec<(usize, usize, u64)>, scratch: &mut Vec<u64>) -> Result<()> {
+        self.relation_ends_into(out, scratch)?;
+        if let Some((_, _, labels)) = self.at.relations {
+            self.doc.column(labels).unpack_into(scratch);
+            for (rel, &label) in out.iter_mut().zip(scratch.iter()) {
+                rel.2 = label;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`LayerRef::relations_into`] without the labels (all 0): what a check
+    /// of the ends needs.
+    pub(crate) fn relation_ends_into(&self, out: &mut Vec<(usize, usize, u64)>, scratch: &mut Vec<u64>) -> Result<()> {
         out.clear();
-        let Some((from, to, labels)) = self.at.relations else {
+        let Some((from, to, _)) = self.at.relations else {
             return Ok(());
         };
         let d = self.doc;
@@ -107,10 +120,6 @@ impl<'d> LayerRef<'d> {
             // The per-item accessor words the error.
             self.relation_ends(r)?;
             return Err(self.corrupt(format!("relation {r} is damaged")));
-        }
-        d.column(labels).unpack_into(scratch);
-        for (rel, &label) in out.iter_mut().zip(scratch.iter()) {
-            rel.2 = label;
         }
         Ok(())
     }
@@ -147,6 +156,12 @@ impl<'d> LayerRef<'d> {
 }
 
 impl AttrRef<'_> {
+    /// Whether this is a string attribute stored sparse: the one kind whose
+    /// columns [`AttrRef::codes_into`] checks.
+    pub(crate) fn is_sparse_str(&self) -> bool {
+        matches!(self.at, AttrAt::Str { index: Some(_), .. })
+    }
+
     /// The string code of every span's value (0 for no value), in span
     /// order, into `out` (cleared first); dense and sparse storage give the
     /// same result. An int attribute gives all zeros.

@@ -198,9 +198,10 @@ pub fn check_stored_columns(doc: &Doc<'_>) -> Result<()> {
         }
         // Checks the ends against the span count (labels are checked
         // when they are copied).
-        layer.relations_into(&mut rels, &mut scratch)?;
-        for attr in layer.attrs() {
-            // Checks sparse indices and codes before anything is interned.
+        layer.relation_ends_into(&mut rels, &mut scratch)?;
+        // Checks sparse indices and codes before anything is interned (a
+        // dense column has nothing to check but its codes, checked then).
+        for attr in layer.attrs().filter(|a| a.is_sparse_str()) {
             attr.codes_into(&mut codes, &mut scratch)?;
         }
     }
