@@ -9,7 +9,7 @@ use std::sync::{mpsc, Mutex};
 
 use anyhow::bail;
 use strata_conllu::DocWriter;
-use strata_format::{check_stored_columns, StringTable};
+use strata_format::{ColumnCheck, StringTable};
 
 use crate::progress::{BYTES_READ, INPUTS_STARTED};
 use crate::sinks::Sink;
@@ -80,7 +80,7 @@ struct Rendered {
 }
 
 /// One corpus on `threads` threads: they render batches of documents and
-/// check each one's columns (`check_stored_columns`, the costly part of
+/// check each one's columns (`ColumnCheck`, the costly part of
 /// the checks); this thread takes the batches in order, checks ids and
 /// types (`Sink::admit_stored`) and writes.
 fn export_parallel(
@@ -108,14 +108,14 @@ fn export_parallel(
         for _ in 0..threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
-                let writer = DocWriter::new(strings);
+                let (writer, mut columns) = (DocWriter::new(strings), ColumnCheck::new());
                 // The lock is held only to take a batch.
                 while let Ok((seq, mut out)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
                     // A panic is reported for its batch: the batches are
                     // written in order, so a batch lost would hang them.
                     let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let first = seq as usize * BATCH_DOCS;
-                        render_batch(corpus, &writer, first..docs.min(first + BATCH_DOCS), &mut out);
+                        render_batch(corpus, &writer, &mut columns, first..docs.min(first + BATCH_DOCS), &mut out);
                         out
                     }))
                     .ok();
@@ -156,6 +156,7 @@ fn export_parallel(
 fn render_batch(
     corpus: &strata_reader::Corpus,
     writer: &DocWriter<'_, '_>,
+    columns: &mut ColumnCheck,
     range: std::ops::Range<usize>,
     out: &mut Rendered,
 ) {
@@ -165,7 +166,7 @@ fn render_batch(
         let len = out.text.len();
         let rendered = corpus
             .doc(i as u64)
-            .is_ok_and(|doc| writer.write(&doc, &mut out.text).is_ok() && check_stored_columns(&doc).is_ok());
+            .is_ok_and(|doc| writer.write(&doc, &mut out.text).is_ok() && columns.check(&doc).is_ok());
         if !rendered {
             out.text.truncate(len);
         }

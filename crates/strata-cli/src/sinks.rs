@@ -154,7 +154,7 @@ impl Sink {
 
     /// The part of [`Sink::add_stored`] that must run in document order,
     /// for a document rendered elsewhere whose columns passed
-    /// [`strata_format::check_stored_columns`]: whether its id and types let
+    /// [`strata_format::ColumnCheck`]: whether its id and types let
     /// it in (then they are counted, and its CoNLL-U goes to
     /// [`Sink::write_rendered`]). `false` as for `add_stored`.
     pub fn admit_stored(&mut self, doc: &Doc<'_>) -> bool {

@@ -10,7 +10,7 @@ mod copy;
 mod interner;
 
 pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
-pub use self::copy::{check_stored_columns, CopyMap};
+pub use self::copy::{ColumnCheck, CopyMap};
 use self::interner::Interner;
 
 use crate::bytes::{bits_for, packed_bytes, put_bytes, put_column, put_packed, put_varint, zigzag, Widths};
@@ -103,6 +103,7 @@ impl WriterBuilder {
             doc_offsets: Vec::new(),
             id_hashes: Vec::new(),
             ids_seen: FxHashSet::default(),
+            column_check: ColumnCheck::new(),
             raw_len: 0,
             docs_start: 0,
             section_crc: crc32fast::Hasher::new(),
@@ -160,6 +161,8 @@ pub struct Writer<W: Write> {
     /// What [`Writer::add_built`] learned about the strings of each builder
     /// it follows, the one that handed over last at the end.
     built: Vec<build::Remap>,
+    /// Buffers of the checks of stored documents.
+    column_check: ColumnCheck,
 }
 
 impl<W: Write> Writer<W> {

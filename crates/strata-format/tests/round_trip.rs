@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use strata_format::{
-    check_stored_columns, AttrDef, AttrType, AttrValue, AttrValueRef, BuiltDoc, CopyMap, Corpus, Date, DocBuilder,
-    Document, FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span, Value, WriterBuilder,
+    AttrDef, AttrType, AttrValue, AttrValueRef, BuiltDoc, ColumnCheck, CopyMap, Corpus, Date, DocBuilder, Document,
+    FieldDef, FieldType, Layer, LayerDef, Relation, Schema, Span, Value, WriterBuilder,
 };
 
 const LAYERS: [&str; 5] = ["paragraph", "token", "entity", "sentence", "a-layer-with-quite-a-long-name-ü"];
@@ -321,7 +321,7 @@ fn a_copied_duplicate_is_refused_and_the_writer_goes_on() {
     assert_eq!(ids, ["b", "a"]);
 }
 
-/// `check_stored` is `check_stored_columns` (the document alone, on any
+/// `check_stored` is `ColumnCheck::check` (the document alone, on any
 /// thread) and then `check_stored_names` (the id and the types, in order).
 #[test]
 fn stored_checks_split_into_columns_and_names() {
@@ -344,8 +344,9 @@ fn stored_checks_split_into_columns_and_names() {
     let mut n = Document::new("c", "already here");
     n.metadata.push(("n".into(), Value::Int(1)));
     check.add(&n).unwrap();
+    let mut columns = ColumnCheck::new();
     for i in 0..3 {
-        check_stored_columns(&source.doc(i).unwrap()).unwrap();
+        columns.check(&source.doc(i).unwrap()).unwrap();
     }
     check.check_stored_names(&source.doc(0).unwrap()).unwrap();
     // Counted: the same id again is refused, by either check.

@@ -75,7 +75,7 @@ impl<W: Write> Writer<W> {
     }
 
     /// [`Writer::check_stored`] of a document that passed
-    /// [`check_stored_columns`] already: only the checks against what this
+    /// [`ColumnCheck::check`] already: only the checks against what this
     /// writer has taken (the id, the types the schema gives names), which
     /// are cheap and must run in document order. The costly checks of the
     /// document alone can so run on other threads, as a parallel export
@@ -83,7 +83,7 @@ impl<W: Write> Writer<W> {
     ///
     /// # Errors
     /// As [`Writer::check_stored`], but a document whose columns are not
-    /// whole may pass: run [`check_stored_columns`] on it first.
+    /// whole may pass: run [`ColumnCheck::check`] on it first.
     pub fn check_stored_names(&mut self, doc: &Doc<'_>) -> Result<()> {
         self.ensure_usable()?;
         let hash = layout::id_hash(doc.id());
@@ -94,9 +94,9 @@ impl<W: Write> Writer<W> {
 
     /// The checks of `Writer::check`, on a borrowed document, plus the
     /// checks that the source's columns are whole.
-    fn check_copy(&self, doc: &Doc<'_>, hash: u64) -> Result<()> {
+    fn check_copy(&mut self, doc: &Doc<'_>, hash: u64) -> Result<()> {
         self.check_copy_names(doc, hash)?;
-        check_stored_columns(doc)
+        self.column_check.check(doc)
     }
 
     /// The checks of `check_copy` that depend on what the writer has taken:
@@ -144,68 +144,87 @@ impl<W: Write> Writer<W> {
 /// the text. Any thread can run them; [`Writer::check_stored_names`] then
 /// does the rest.
 ///
-/// # Errors
-/// As [`Writer::check_stored`].
-pub fn check_stored_columns(doc: &Doc<'_>) -> Result<()> {
-    let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
-    let text = doc.text()?;
-    let text_len = text.len() as u64;
-    let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
-    // Whole columns first (read/batch.rs): in ASCII text every offset is
-    // a character boundary. The span-by-span loops below run only to
-    // word a problem.
-    let ascii = text.is_ascii();
-    let (mut extents, mut rels, mut codes, mut scratch) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for layer in doc.layers() {
-        let name = layer.name();
-        if name.is_empty() {
-            return bad("a layer has an empty name".into());
-        }
-        // An end that overflows (a damaged version 2 length) reads as
-        // u64::MAX, which no text reaches.
-        let spans = layer.span_columns();
-        let whole = layer.extents_into(&mut extents, &mut scratch).is_ok()
-            && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
-        for s in (0..spans.len()).filter(|_| !whole) {
-            let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
-            if start > end || !on_boundary(start) || !on_boundary(end) {
-                return bad(format!(
-                    "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
-                     boundaries inside the {text_len}-byte text"
-                ));
-            }
-        }
-        if let Some((offsets, frags)) = layer.fragment_columns() {
-            let mut prev = 0;
-            for (s, next) in offsets.iter().skip(1).enumerate() {
-                if next < prev || next > frags.len() as u64 {
-                    return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
-                }
-                if next - prev == 1 {
-                    return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
-                }
-                prev = next;
-            }
-            if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
-                return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
-            }
-            for f in 0..frags.len() {
-                let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
-                if start > end || !on_boundary(start) || !on_boundary(end) {
-                    return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
-                }
-            }
-        }
-        // Checks the ends against the span count (labels are checked
-        // when they are copied).
-        layer.relation_ends_into(&mut rels, &mut scratch)?;
-        // Checks sparse indices and codes before anything is interned (a
-        // dense column has nothing to check but its codes, checked then).
-        for attr in layer.attrs().filter(|a| a.is_sparse_str()) {
-            attr.codes_into(&mut codes, &mut scratch)?;
-        }
+/// Keep one per thread and check every document with it: its buffers are
+/// reused from one document to the next.
+#[derive(Debug, Default)]
+pub struct ColumnCheck {
+    extents: Vec<(u64, u64)>,
+    rels: Vec<(usize, usize, u64)>,
+    codes: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+impl ColumnCheck {
+    /// A check with empty buffers.
+    pub fn new() -> ColumnCheck {
+        ColumnCheck::default()
     }
-    Ok(())
+
+    /// Checks `doc`.
+    ///
+    /// # Errors
+    /// As [`Writer::check_stored`], for what does not depend on the writer.
+    pub fn check(&mut self, doc: &Doc<'_>) -> Result<()> {
+        let ColumnCheck { extents, rels, codes, scratch } = self;
+        let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
+        let text = doc.text()?;
+        let text_len = text.len() as u64;
+        let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
+        // Whole columns first (read/batch.rs): in ASCII text every offset is
+        // a character boundary. The span-by-span loops below run only to
+        // word a problem.
+        let ascii = text.is_ascii();
+        for layer in doc.layers() {
+            let name = layer.name();
+            if name.is_empty() {
+                return bad("a layer has an empty name".into());
+            }
+            // An end that overflows (a damaged version 2 length) reads as
+            // u64::MAX, which no text reaches.
+            let spans = layer.span_columns();
+            let whole = layer.extents_into(extents, scratch).is_ok()
+                && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
+            for s in (0..spans.len()).filter(|_| !whole) {
+                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
+                if start > end || !on_boundary(start) || !on_boundary(end) {
+                    return bad(format!(
+                        "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
+                         boundaries inside the {text_len}-byte text"
+                    ));
+                }
+            }
+            if let Some((offsets, frags)) = layer.fragment_columns() {
+                let mut prev = 0;
+                for (s, next) in offsets.iter().skip(1).enumerate() {
+                    if next < prev || next > frags.len() as u64 {
+                        return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
+                    }
+                    if next - prev == 1 {
+                        return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
+                    }
+                    prev = next;
+                }
+                if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
+                    return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
+                }
+                for f in 0..frags.len() {
+                    let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
+                    if start > end || !on_boundary(start) || !on_boundary(end) {
+                        return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
+                    }
+                }
+            }
+            // Checks the ends against the span count (labels are checked
+            // when they are copied).
+            layer.relation_ends_into(rels, scratch)?;
+            // Checks sparse indices and codes before anything is interned (a
+            // dense column has nothing to check but its codes, checked then).
+            for attr in layer.attrs().filter(|a| a.is_sparse_str()) {
+                attr.codes_into(codes, scratch)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<W: Write> Writer<W> {
