@@ -9,7 +9,7 @@ use std::sync::{mpsc, Mutex};
 
 use anyhow::bail;
 use strata_conllu::DocWriter;
-use strata_format::{ColumnCheck, StringTable};
+use strata_format::{ColumnCheck, Doc, StringTable};
 
 use crate::progress::{BYTES_READ, INPUTS_STARTED};
 use crate::sinks::Sink;
@@ -22,10 +22,15 @@ pub enum Arrival {
     Written,
 }
 
-/// Documents a thread renders at a time. A batch of news articles is about a
-/// megabyte of CoNLL-U: large enough that handing it over costs nothing
-/// next to rendering it, small enough to keep every thread busy.
-const BATCH_DOCS: usize = 32;
+/// The record bytes of the documents a thread renders at a time, about
+/// (whole documents; `STRATA_EXPORT_BATCH_BYTES` changes it, for tests):
+/// about a megabyte of CoNLL-U, large enough that handing it over costs
+/// nothing next to rendering it, small enough to keep every thread busy and
+/// memory bounded (batches in flight, not documents, are counted).
+fn batch_bytes() -> u64 {
+    const BATCH_BYTES: u64 = 256 << 10;
+    std::env::var("STRATA_EXPORT_BATCH_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(BATCH_BYTES)
+}
 
 /// Writes each document of the strata `sources` in place
 /// ([`Sink::add_stored`]); only one that cannot be is copied for `on_item`
@@ -53,7 +58,7 @@ pub fn export_in_place(
             })?;
             continue;
         };
-        if threads < 2 || corpus.len() <= BATCH_DOCS as u64 {
+        if threads < 2 || corpus.len() < 2 {
             let writer = DocWriter::new(&strings);
             bytes += sources::strata_each(&corpus, &mut |i, doc| {
                 if let Ok(d) = &doc {
@@ -72,11 +77,16 @@ pub fn export_in_place(
 
 /// A batch rendered: the CoNLL-U of its documents one after the other, and
 /// for each document the end of its text there, or `None` when it needs
-/// the copy (it could not be rendered, or its columns are not whole).
+/// the copy (it could not be rendered, or its columns are not whole), and
+/// the document as read (the writing thread checks it again, or copies it,
+/// without reading it a second time).
 #[derive(Default)]
-struct Rendered {
+struct Rendered<'c> {
+    /// The number of the first document.
+    first: usize,
     text: String,
     ends: Vec<Option<usize>>,
+    docs: Vec<strata_format::Result<Doc<'c>>>,
 }
 
 /// One corpus on `threads` threads: they render batches of documents and
@@ -92,30 +102,42 @@ fn export_parallel(
     on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
     let docs = corpus.len() as usize;
-    let batches = docs.div_ceil(BATCH_DOCS) as u64;
+    let budget = batch_bytes();
+    // The documents of the next batch: from `cut` on, until their records
+    // reach the budget (a damaged index counts as a small record).
+    let mut cut = 0;
+    let mut next_batch = || {
+        let (start, mut bytes) = (cut, 0u64);
+        while cut < docs && (cut == start || bytes < budget) {
+            bytes = bytes.saturating_add(corpus.record_len(cut as u64).unwrap_or(0).max(64));
+            cut += 1;
+        }
+        start..cut
+    };
     // Mapped, not read: progress moves by an even share per document.
     let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
     // Batches handed out but not yet written: enough to keep every thread
     // busy while the next one in order is still being rendered.
     let in_flight = 2 * threads as u64 + 1;
-    let (work_tx, work_rx) = mpsc::channel::<(u64, Rendered)>();
+    let (work_tx, work_rx) = mpsc::channel::<(u64, std::ops::Range<usize>, Rendered<'_>)>();
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         // Moved in, so that the threads stop when this returns, early too.
         let work_tx = work_tx;
         // A batch, or `None` when its thread panicked.
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Rendered>)>();
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Rendered<'_>>)>();
         for _ in 0..threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             scope.spawn(move || {
                 let (writer, mut columns) = (DocWriter::new(strings), ColumnCheck::new());
                 // The lock is held only to take a batch.
-                while let Ok((seq, mut out)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
+                while let Ok((seq, range, mut out)) =
+                    work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop))
+                {
                     // A panic is reported for its batch: the batches are
                     // written in order, so a batch lost would hang them.
                     let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let first = seq as usize * BATCH_DOCS;
-                        render_batch(corpus, &writer, &mut columns, first..docs.min(first + BATCH_DOCS), &mut out);
+                        render_batch(corpus, &writer, &mut columns, range, &mut out);
                         out
                     }))
                     .ok();
@@ -128,21 +150,26 @@ fn export_parallel(
         }
         drop(done_tx);
         let (mut sent, mut next) = (0u64, 0u64);
-        let mut waiting: BTreeMap<u64, Rendered> = BTreeMap::new();
+        let mut waiting: BTreeMap<u64, Rendered<'_>> = BTreeMap::new();
         let mut spare = Vec::new();
-        while next < batches {
-            if sent < batches && sent - next < in_flight {
-                work_tx
-                    .send((sent, spare.pop().unwrap_or_default()))
-                    .map_err(|_| anyhow::anyhow!("the rendering threads stopped"))?;
-                sent += 1;
-                continue;
+        loop {
+            if sent - next < in_flight {
+                let range = next_batch();
+                if !range.is_empty() {
+                    work_tx
+                        .send((sent, range, spare.pop().unwrap_or_default()))
+                        .map_err(|_| anyhow::anyhow!("the rendering threads stopped"))?;
+                    sent += 1;
+                    continue;
+                }
+            }
+            if next == sent {
+                break;
             }
             let (seq, rendered) = done_rx.recv().map_err(|_| anyhow::anyhow!("a rendering thread stopped"))?;
             waiting.insert(seq, rendered.ok_or_else(|| anyhow::anyhow!("a rendering thread panicked"))?);
-            while let Some(batch) = waiting.remove(&next) {
-                let first = next as usize * BATCH_DOCS;
-                write_batch(name, corpus, first, &batch, share, sink, on_item)?;
+            while let Some(mut batch) = waiting.remove(&next) {
+                write_batch(name, &mut batch, share, sink, on_item)?;
                 spare.push(batch);
                 next += 1;
             }
@@ -153,45 +180,46 @@ fn export_parallel(
 }
 
 /// Renders documents `range` into `out` (emptied first).
-fn render_batch(
-    corpus: &strata_reader::Corpus,
+fn render_batch<'c>(
+    corpus: &'c strata_reader::Corpus,
     writer: &DocWriter<'_, '_>,
     columns: &mut ColumnCheck,
     range: std::ops::Range<usize>,
-    out: &mut Rendered,
+    out: &mut Rendered<'c>,
 ) {
+    out.first = range.start;
     out.text.clear();
     out.ends.clear();
-    for i in range {
+    out.docs.clear();
+    // An iterator of its own: a compressed block is decompressed once per
+    // batch (`Corpus::doc` shares one cache between threads).
+    for doc in corpus.iter().skip(range.start).take(range.len()) {
         let len = out.text.len();
-        let rendered = corpus
-            .doc(i as u64)
-            .is_ok_and(|doc| writer.write(&doc, &mut out.text).is_ok() && columns.check(&doc).is_ok());
+        let rendered =
+            doc.as_ref().is_ok_and(|doc| writer.write(doc, &mut out.text).is_ok() && columns.check(doc).is_ok());
         if !rendered {
             out.text.truncate(len);
         }
         out.ends.push(rendered.then_some(out.text.len()));
+        out.docs.push(doc);
     }
 }
 
-/// Writes a rendered batch whose first document is number `first`: runs
-/// of documents the sink admits go out in one write each; any other
-/// document is copied for `on_item`, as the one-thread path does.
+/// Writes a rendered batch: runs of documents the sink admits go out in one
+/// write each; any other document is copied for `on_item`, as the
+/// one-thread path does.
 fn write_batch(
     name: &str,
-    corpus: &strata_reader::Corpus,
-    first: usize,
-    batch: &Rendered,
+    batch: &mut Rendered<'_>,
     share: u64,
     sink: &mut Sink,
     on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     // `batch.text[from..at]` is admitted and not yet written.
     let (mut from, mut at) = (0, 0);
-    for (k, &end) in batch.ends.iter().enumerate() {
+    for (k, (doc, &end)) in batch.docs.drain(..).zip(&batch.ends).enumerate() {
         BYTES_READ.fetch_add(share, Ordering::Relaxed);
-        let i = first + k;
-        let doc = corpus.doc(i as u64);
+        let i = batch.first + k;
         if let (Some(end), Ok(d)) = (end, &doc) {
             if sink.admit_stored(d) {
                 at = end;

@@ -587,6 +587,26 @@ impl<D: AsRef<[u8]>> Corpus<D> {
         Ok((start, end))
     }
 
+    /// The size of document `i`'s record in bytes (uncompressed), from the
+    /// document index, without reading the record: how much work reading
+    /// it is, to share documents out by size.
+    ///
+    /// Cost: two index reads.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] when `i >= len()`; a corruption error when
+    /// the index is damaged.
+    pub fn record_len(&self, i: u64) -> Result<u64> {
+        if i >= self.doc_count {
+            return Err(Error::from(ErrorKind::NotFound {
+                what: format!("document {i} (the corpus has {})", self.doc_count),
+            }));
+        }
+        let (start, end) = self.record_range(i)?;
+        // `record_range` checked that the record does not end before it starts.
+        Ok(end.saturating_sub(start))
+    }
+
     /// Document number `i`.
     ///
     /// Cost: two index reads and a walk over the record's headers (not its
@@ -714,6 +734,13 @@ impl<'a, D: AsRef<[u8]>> Iterator for Docs<'a, D> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         let left = usize::try_from(self.corpus.len().saturating_sub(self.next)).unwrap_or(usize::MAX);
         (left, Some(left))
+    }
+
+    /// Skips `n` documents without reading them: `iter().skip(n)` starts
+    /// at document `n` at once.
+    fn nth(&mut self, n: usize) -> Option<Result<Doc<'a>>> {
+        self.next = self.next.saturating_add(n as u64);
+        self.next()
     }
 }
 

@@ -360,6 +360,32 @@ fn stored_checks_split_into_columns_and_names() {
     }
 }
 
+/// `iter().skip(k)` starts at document `k` (without reading the ones
+/// before), plain and compressed in small blocks; `record_len` gives the
+/// records' sizes from the index.
+#[test]
+fn skipped_iteration_starts_at_the_document() {
+    for level in [None, Some(3)] {
+        let mut b = WriterBuilder::new();
+        b.compression(level).block_size(64);
+        let mut wtr = b.build(Vec::new()).unwrap();
+        for i in 0..40 {
+            wtr.add(&Document::new(format!("d{i}"), "text ".repeat(i % 7 + 1))).unwrap();
+        }
+        let corpus = Corpus::from_bytes(wtr.finish().unwrap()).unwrap();
+        // Ids of one length: the record is the text plus the same overhead.
+        let overhead: Vec<u64> =
+            (0..10).map(|i| corpus.record_len(i).unwrap() - corpus.doc(i).unwrap().text_len()).collect();
+        assert!(overhead.iter().all(|&o| o == overhead[0] && o > 2), "{overhead:?}");
+        assert!(corpus.record_len(40).is_err());
+        for k in [0, 1, 13, 39, 40, 41, usize::MAX] {
+            let ids: Vec<String> = corpus.iter().skip(k).take(5).map(|d| d.unwrap().id().to_string()).collect();
+            let expected: Vec<String> = (k.min(40)..k.saturating_add(5).min(40)).map(|i| format!("d{i}")).collect();
+            assert_eq!(ids, expected, "{level:?}, skip {k}");
+        }
+    }
+}
+
 #[test]
 fn rejected_documents_leave_no_trace() {
     let good = Document::new("a", "text");
