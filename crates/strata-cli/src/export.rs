@@ -58,7 +58,9 @@ pub fn export_in_place(
             })?;
             continue;
         };
-        if threads < 2 || corpus.len() < 2 {
+        // A small corpus is quicker on this thread than handed out: waking
+        // another thread can cost more than rendering a batch.
+        if threads < 2 || corpus.as_bytes().len() as u64 <= 4 * batch_bytes() {
             let writer = DocWriter::new(&strings);
             bytes += sources::strata_each(&corpus, &mut |i, doc| {
                 if let Ok(d) = &doc {

@@ -485,6 +485,10 @@ fn chunk_bytes() -> usize {
     std::env::var("STRATA_CHUNK_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES)
 }
 
+/// The most chunks an input read on one thread has: with the default chunk
+/// size, inputs under about 2 MB.
+const SMALL_INPUT_CHUNKS: usize = 4;
+
 /// `conllu_each` into built documents on `threads` threads: this one cuts
 /// the input into chunks of whole documents (`strata_conllu::Chunker`),
 /// each thread reads chunks into a builder of its own, and the items come
@@ -492,7 +496,7 @@ fn chunk_bytes() -> usize {
 /// numbers and document names included (the chunk readers resume where a
 /// reader of the whole input would be), and a writer takes the documents
 /// of the threads' builders interleaved (`Writer::add_built_doc`). An input
-/// of one chunk (a small file) is read on this thread.
+/// of a few chunks (a small file) is read on this thread.
 fn conllu_each_parallel(
     input: Input,
     id: &str,
@@ -505,11 +509,23 @@ fn conllu_each_parallel(
     let name = input.name.as_str();
     let threads = threads.min(strata_format::MAX_BUILDERS);
     let mut chunker = strata_conllu::Chunker::new(CountingReader { inner: input.reader, bytes: 0 }, chunk_bytes());
-    let mut first = chunker.next();
-    if let Some(chunk) = first.take_if(|c| c.is_last()) {
-        read_chunk(chunk, name, id, recycle, strata_format::DocBuilder::new(), f)?;
+    // An input of a few chunks (a small file) is read on this thread:
+    // waking other threads would cost more than they save.
+    let mut first = Vec::new();
+    while first.len() < SMALL_INPUT_CHUNKS && first.last().is_none_or(|c: &strata_conllu::Chunk| !c.is_last()) {
+        let Some(chunk) = chunker.next() else { break };
+        first.push(chunk);
+    }
+    if first.last().is_none_or(strata_conllu::Chunk::is_last) {
+        let mut builder = strata_format::DocBuilder::new();
+        for chunk in first {
+            let (bytes, b) = read_chunk(chunk, name, id, recycle, builder, f)?;
+            chunker.reuse(bytes);
+            builder = b;
+        }
         return Ok(chunker.into_inner().bytes);
     }
+    let mut first = first.into_iter();
     // Chunks cut but not yet handed on: enough to keep every thread busy
     // while the next one in order is still being read, and no more.
     let in_flight = 2 * threads as u64 + 1;
@@ -575,7 +591,7 @@ fn conllu_each_parallel(
                 receive(&mut next, &mut chunker)?;
                 continue;
             }
-            let Some(chunk) = first.take().or_else(|| chunker.next()) else { break };
+            let Some(chunk) = first.next().or_else(|| chunker.next()) else { break };
             work_tx.send((sent, chunk)).map_err(|_| anyhow::anyhow!("the reading threads stopped"))?;
             sent += 1;
         }

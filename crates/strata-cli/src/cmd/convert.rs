@@ -17,6 +17,10 @@ use crate::sinks::Sink;
 use crate::sources::{self, Doc, Item, Recycle, Source};
 use crate::Outcome;
 
+/// Inputs smaller than this, in all, are converted on one thread unless `-j`
+/// says otherwise.
+const SMALL_INPUT_BYTES: u64 = 4 << 20;
+
 /// Convert corpora between formats, losslessly.
 ///
 /// Inputs are read in order and their documents written in that order. A
@@ -74,8 +78,9 @@ pub struct Args {
     /// that the input has is replaced.
     #[arg(long, value_name = "LIST", value_parser = parse_annotators)]
     annotate: Option<Annotators>,
-    /// Threads to use (default: all cores). The output is the same bytes
-    /// whatever the number. CoNLL-U to strata reads a file on all of them
+    /// Threads to use (default: all cores; one for inputs under 4 MB in
+    /// all, unless annotating). The output is the same bytes whatever the
+    /// number. CoNLL-U to strata reads a file on all of them
     /// (in chunks of whole documents), strata to CoNLL-U renders documents
     /// on all of them; other inputs are read on one thread while another
     /// writes (and the rest annotate).
@@ -209,7 +214,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let mut sink = Sink::create(&args.output, to, folder, &schema, args.compress)?;
 
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
+    // By default all cores, but one for small inputs to convert as they
+    // are: handing documents between threads costs more than it saves there
+    // (and waking another core can take milliseconds on a busy machine).
+    let small = args.annotate.is_none() && total.is_some_and(|bytes| bytes < SMALL_INPUT_BYTES);
+    let all_cores = || if small { 1 } else { std::thread::available_parallelism().map_or(1, usize::from) };
+    let jobs = args.jobs.unwrap_or_else(all_cores).max(1);
     // Without annotators, a strata output takes documents built column by
     // column (CoNLL-U), the same bytes as owned ones, faster.
     let recycle = Recycle::default();
