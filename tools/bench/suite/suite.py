@@ -224,8 +224,8 @@ class Suite:
                          to_owned_words_per_second=j["to_owned_words_per_second"], maxrss=j["maxrss_bytes"])
 
     def cores(self):
-        """One core against two: convert (-j 1, -j 2) and scan (1, 2 threads)
-        on the largest input of at most 100 MB of each kind."""
+        """One core against two: convert and export (-j 1, -j 2) and scan (1,
+        2 threads) on the largest input of at most 100 MB of each kind."""
         for kind in ("tagged", "conllu"):
             names = [n for n in self.inputs if self.inputs[n]["kind"] == kind and self.inputs[n]["bytes"] <= 150 * MB]
             if not names:
@@ -245,6 +245,11 @@ class Suite:
             os.unlink(out)
             if kind != "conllu":
                 continue
+            back = self.path(f"{name}.cores.conllu")
+            for j in (1, 2):
+                w, r = self.time_cmd([self.strata, "convert", i["strata"], "-o", back, "-q", "-j", str(j)])
+                self.rec("cores", name, f"strata export -j {j}", seconds=w, bytes_in=i["bytes"], maxrss=r, jobs=j)
+            os.unlink(back)
             for t in (1, 2):
                 s = self.rs("scan", i["strata"], "--threads", t, "--reps", self.a.reps)
                 self.rec("cores", name, f"strata scan, {t} thread{'s' if t > 1 else ''}", seconds=s["seconds"],
@@ -456,7 +461,7 @@ class Suite:
                     ("breakdown", n, "strata")]
             if self.peers:
                 out += [("size", n, "spaCy DocBin"), ("size", n, "Parquet zstd"), ("convert", n, "conllu (Python) parse")]
-        out += [("cores", None, "strata convert -j 2")]
+        out += [("cores", None, "strata convert -j 2"), ("cores", None, "strata export -j 2")]
         out.append(("annotate", None, "strata convert --annotate"))
         if self.peers:
             out.append(("annotate", None, "spaCy blank(en) + sentencizer"))
