@@ -366,7 +366,8 @@ impl<'d, 'c: 'd> StoredAttr<'d, 'c> {
         }
     }
 
-    /// Sparse: checks and reads the entry at `pos`, as
+    /// Checks what arrives: a dense column all at once (`check_dense`); a
+    /// sparse one's entry at `pos`, which it reads, as
     /// [`strata_format::AttrValues::next_code`] would.
     fn arrive(&mut self) {
         if let Kind::Dense = self.kind {

@@ -136,98 +136,7 @@ impl<W: Write> Writer<W> {
         }
         Ok(())
     }
-}
 
-/// The checks of [`Writer::check_stored`] that depend on the document alone:
-/// that its columns are whole (every code, index and relation in range) and
-/// that every span and fragment is a range of character boundaries inside
-/// the text. Any thread can run them; [`Writer::check_stored_names`] then
-/// does the rest.
-///
-/// Keep one per thread and check every document with it: its buffers are
-/// reused from one document to the next.
-#[derive(Debug, Default)]
-pub struct ColumnCheck {
-    extents: Vec<(u64, u64)>,
-    rels: Vec<(usize, usize, u64)>,
-    codes: Vec<u64>,
-    scratch: Vec<u64>,
-}
-
-impl ColumnCheck {
-    /// A check with empty buffers.
-    pub fn new() -> ColumnCheck {
-        ColumnCheck::default()
-    }
-
-    /// Checks `doc`.
-    ///
-    /// # Errors
-    /// As [`Writer::check_stored`], for what does not depend on the writer.
-    pub fn check(&mut self, doc: &Doc<'_>) -> Result<()> {
-        let ColumnCheck { extents, rels, codes, scratch } = self;
-        let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
-        let text = doc.text()?;
-        let text_len = text.len() as u64;
-        let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
-        // Whole columns first (read/batch.rs): in ASCII text every offset is
-        // a character boundary. The span-by-span loops below run only to
-        // word a problem.
-        let ascii = text.is_ascii();
-        for layer in doc.layers() {
-            let name = layer.name();
-            if name.is_empty() {
-                return bad("a layer has an empty name".into());
-            }
-            // An end that overflows (a damaged version 2 length) reads as
-            // u64::MAX, which no text reaches.
-            let spans = layer.span_columns();
-            let whole = layer.extents_into(extents, scratch).is_ok()
-                && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
-            for s in (0..spans.len()).filter(|_| !whole) {
-                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
-                if start > end || !on_boundary(start) || !on_boundary(end) {
-                    return bad(format!(
-                        "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
-                         boundaries inside the {text_len}-byte text"
-                    ));
-                }
-            }
-            if let Some((offsets, frags)) = layer.fragment_columns() {
-                let mut prev = 0;
-                for (s, next) in offsets.iter().skip(1).enumerate() {
-                    if next < prev || next > frags.len() as u64 {
-                        return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
-                    }
-                    if next - prev == 1 {
-                        return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
-                    }
-                    prev = next;
-                }
-                if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
-                    return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
-                }
-                for f in 0..frags.len() {
-                    let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
-                    if start > end || !on_boundary(start) || !on_boundary(end) {
-                        return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
-                    }
-                }
-            }
-            // Checks the ends against the span count (labels are checked
-            // when they are copied).
-            layer.relation_ends_into(rels, scratch)?;
-            // Checks sparse indices and codes before anything is interned (a
-            // dense column has nothing to check but its codes, checked then).
-            for attr in layer.attrs().filter(|a| a.is_sparse_str()) {
-                attr.codes_into(codes, scratch)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<W: Write> Writer<W> {
     /// The writer's string id + 1 for source string id `code - 1` (0 for
     /// none), interning it on first use.
     fn remap(&mut self, map: &mut CopyMap, strings: &Strings<'_>, code: u64) -> Result<u64> {
@@ -408,4 +317,93 @@ fn corrupt(layer: &LayerRef<'_>, what: String) -> Error {
         doc.offset(),
         format!("document {}, layer {:?}: {what}", doc.index(), layer.name()),
     )
+}
+
+/// The checks of [`Writer::check_stored`] that depend on the document alone:
+/// that its columns are whole (every code, index and relation in range) and
+/// that every span and fragment is a range of character boundaries inside
+/// the text. Any thread can run them; [`Writer::check_stored_names`] then
+/// does the rest.
+///
+/// Keep one per thread and check every document with it: its buffers are
+/// reused from one document to the next.
+#[derive(Debug, Default)]
+pub struct ColumnCheck {
+    extents: Vec<(u64, u64)>,
+    rels: Vec<(usize, usize, u64)>,
+    codes: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+impl ColumnCheck {
+    /// A check with empty buffers.
+    pub fn new() -> ColumnCheck {
+        ColumnCheck::default()
+    }
+
+    /// Checks `doc`.
+    ///
+    /// # Errors
+    /// As [`Writer::check_stored`], for what does not depend on the writer.
+    pub fn check(&mut self, doc: &Doc<'_>) -> Result<()> {
+        let ColumnCheck { extents, rels, codes, scratch } = self;
+        let bad = |what: String| Err(Error::invalid_document(doc.id(), what));
+        let text = doc.text()?;
+        let text_len = text.len() as u64;
+        let on_boundary = |at: u64| at <= text_len && text.is_char_boundary(at as usize);
+        // Whole columns first (read/batch.rs): in ASCII text every offset is
+        // a character boundary. The span-by-span loops below run only to
+        // word a problem.
+        let ascii = text.is_ascii();
+        for layer in doc.layers() {
+            let name = layer.name();
+            if name.is_empty() {
+                return bad("a layer has an empty name".into());
+            }
+            // An end that overflows (a damaged version 2 length) reads as
+            // u64::MAX, which no text reaches.
+            let spans = layer.span_columns();
+            let whole = layer.extents_into(extents, scratch).is_ok()
+                && (ascii || extents.iter().all(|&(start, end)| on_boundary(start) && on_boundary(end)));
+            for s in (0..spans.len()).filter(|_| !whole) {
+                let (start, end) = (spans.start(s).unwrap_or(0), spans.end(s).unwrap_or(u64::MAX));
+                if start > end || !on_boundary(start) || !on_boundary(end) {
+                    return bad(format!(
+                        "span {s} of layer {name:?} ({start}..{end}) is not a range of character \
+                         boundaries inside the {text_len}-byte text"
+                    ));
+                }
+            }
+            if let Some((offsets, frags)) = layer.fragment_columns() {
+                let mut prev = 0;
+                for (s, next) in offsets.iter().skip(1).enumerate() {
+                    if next < prev || next > frags.len() as u64 {
+                        return Err(corrupt(&layer, format!("fragments of span {s} are out of range")));
+                    }
+                    if next - prev == 1 {
+                        return bad(format!("span {s} of layer {name:?} has one fragment; a continuous span has none"));
+                    }
+                    prev = next;
+                }
+                if offsets.get(0) != Some(0) || prev != frags.len() as u64 {
+                    return Err(corrupt(&layer, "the fragment table does not cover the fragments".into()));
+                }
+                for f in 0..frags.len() {
+                    let (start, end) = (frags.start(f).unwrap_or(0), frags.end(f).unwrap_or(u64::MAX));
+                    if start > end || !on_boundary(start) || !on_boundary(end) {
+                        return bad(format!("fragment {f} of layer {name:?} ({start}..{end}) is not inside the text"));
+                    }
+                }
+            }
+            // Checks the ends against the span count (labels are checked
+            // when they are copied).
+            layer.relation_ends_into(rels, scratch)?;
+            // Checks sparse indices and codes before anything is interned (a
+            // dense column has nothing to check but its codes, checked then).
+            for attr in layer.attrs().filter(|a| a.is_sparse_str()) {
+                attr.codes_into(codes, scratch)?;
+            }
+        }
+        Ok(())
+    }
 }
