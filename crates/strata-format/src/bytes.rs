@@ -350,12 +350,31 @@ impl<'a> ByteReader<'a> {
         Ok(head)
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self) -> Result<u8> {
-        let b = self.take(1)?;
-        Ok(b.first().copied().unwrap_or(0))
+        match self.data.get(self.pos) {
+            Some(&b) => {
+                self.pos = self.pos.saturating_add(1);
+                Ok(b)
+            }
+            None => Err(Error::truncated(self.section, self.offset(), 1)),
+        }
     }
 
+    /// A LEB128 varint. Most are one byte (counts, indices, short
+    /// lengths): that case is a load and a compare.
+    #[inline]
     pub(crate) fn varint(&mut self) -> Result<u64> {
+        match self.data.get(self.pos) {
+            Some(&b) if b < 0x80 => {
+                self.pos = self.pos.saturating_add(1);
+                Ok(u64::from(b))
+            }
+            _ => self.varint_long(),
+        }
+    }
+
+    fn varint_long(&mut self) -> Result<u64> {
         let start = self.offset();
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
