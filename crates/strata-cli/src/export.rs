@@ -44,6 +44,7 @@ pub fn export_in_place(
     on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
     let (mut inputs, mut bytes) = (0, 0);
+    let budget = batch_bytes();
     for source in sources {
         inputs += 1;
         INPUTS_STARTED.fetch_add(1, Ordering::Relaxed);
@@ -60,7 +61,7 @@ pub fn export_in_place(
         };
         // A small corpus is quicker on this thread than handed out: waking
         // another thread can cost more than rendering a batch.
-        if threads < 2 || corpus.as_bytes().len() as u64 <= 4 * batch_bytes() {
+        if threads < 2 || corpus.as_bytes().len() as u64 <= 4 * budget {
             let writer = DocWriter::new(&strings);
             bytes += sources::strata_each(&corpus, &mut |i, doc| {
                 if let Ok(d) = &doc {
@@ -71,7 +72,7 @@ pub fn export_in_place(
                 on_item(sink, Arrival::Item(sources::strata_item(&name, i, doc)))
             })?;
         } else {
-            bytes += export_parallel(&name, &corpus, &strings, sink, threads, on_item)?;
+            bytes += export_parallel(&name, &corpus, &strings, sink, threads, budget, on_item)?;
         }
     }
     Ok((inputs, bytes))
@@ -91,20 +92,21 @@ struct Rendered<'c> {
     docs: Vec<strata_format::Result<Doc<'c>>>,
 }
 
-/// One corpus on `threads` threads: they render batches of documents and
-/// check each one's columns (`ColumnCheck`, the costly part of
-/// the checks); this thread takes the batches in order, checks ids and
-/// types (`Sink::admit_stored`) and writes.
+/// One corpus on `threads` threads: they render batches of documents (of
+/// about `budget` record bytes) and check each one's columns
+/// (`ColumnCheck`, the costly part of the checks); this thread takes the
+/// batches in order, checks ids and types (`Sink::admit_stored`) and
+/// writes.
 fn export_parallel(
     name: &str,
     corpus: &strata_reader::Corpus,
     strings: &StringTable<'_>,
     sink: &mut Sink,
     threads: usize,
+    budget: u64,
     on_item: &mut dyn FnMut(&mut Sink, Arrival) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
     let docs = corpus.len() as usize;
-    let budget = batch_bytes();
     // The documents of the next batch: from `cut` on, until their records
     // reach the budget (a damaged index counts as a small record).
     let mut cut = 0;

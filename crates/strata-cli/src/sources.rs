@@ -512,9 +512,13 @@ fn conllu_each_parallel(
     // An input of a few chunks (a small file) is read on this thread:
     // waking other threads would cost more than they save.
     let mut first = Vec::new();
-    while first.len() < SMALL_INPUT_CHUNKS && first.last().is_none_or(|c: &strata_conllu::Chunk| !c.is_last()) {
+    while first.len() < SMALL_INPUT_CHUNKS {
         let Some(chunk) = chunker.next() else { break };
+        let last = chunk.is_last();
         first.push(chunk);
+        if last {
+            break;
+        }
     }
     if first.last().is_none_or(strata_conllu::Chunk::is_last) {
         let mut builder = strata_format::DocBuilder::new();
