@@ -34,22 +34,34 @@ pub enum Doc {
 }
 
 /// Built documents go back to their reader once written, so that their
-/// memory serves the next ones.
+/// memory serves the next ones: to a reader that hands documents over by
+/// swapping memory with them (see `HandOver`), and only once one has taken
+/// one, so that documents copied out of their builder are not kept.
 #[derive(Clone, Default)]
-pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
+pub struct Recycle(Arc<Mutex<Pool>>);
+
+#[derive(Default)]
+struct Pool {
+    docs: Vec<BuiltDoc>,
+    taken: bool,
+}
 
 impl Recycle {
-    /// The most documents kept: more than the batches and chunks in flight.
-    const KEEP: usize = 1024;
+    /// The most documents kept: more than the batches in flight hold.
+    const KEEP: usize = 256;
 
     fn take(&self) -> Box<BuiltDoc> {
-        Box::new(self.0.lock().ok().and_then(|mut v| v.pop()).unwrap_or_default())
+        let doc = self.0.lock().ok().and_then(|mut pool| {
+            pool.taken = true;
+            pool.docs.pop()
+        });
+        Box::new(doc.unwrap_or_default())
     }
 
     pub fn give(&self, doc: BuiltDoc) {
-        if let Ok(mut v) = self.0.lock() {
-            if v.len() < Self::KEEP {
-                v.push(doc);
+        if let Ok(mut pool) = self.0.lock() {
+            if pool.taken && pool.docs.len() < Self::KEEP {
+                pool.docs.push(doc);
             }
         }
     }
@@ -435,7 +447,7 @@ fn conllu_each(
     loop {
         // One reader, two ways: the built document, or the owned one.
         let result = match built {
-            Some(recycle) => match next_built(&mut reader, recycle) {
+            Some(recycle) => match next_built(&mut reader, HandOver::Swap(recycle)) {
                 None => break,
                 Some(result) => result,
             },
@@ -523,7 +535,7 @@ fn conllu_each_parallel(
     if first.last().is_none_or(strata_conllu::Chunk::is_last) {
         let mut builder = strata_format::DocBuilder::new();
         for chunk in first {
-            let (bytes, b) = read_chunk(chunk, name, id, recycle, builder, f)?;
+            let (bytes, b) = read_chunk(chunk, name, id, HandOver::Swap(recycle), builder, f)?;
             chunker.reuse(bytes);
             builder = b;
         }
@@ -551,7 +563,7 @@ fn conllu_each_parallel(
                     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut items = Vec::new();
                         let b = builder.take().unwrap_or_default();
-                        let (bytes, b) = read_chunk(chunk, name, id, recycle, b, &mut |item| {
+                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Copy, b, &mut |item| {
                             items.push(item);
                             Ok(())
                         })?;
@@ -614,27 +626,48 @@ fn read_chunk(
     chunk: strata_conllu::Chunk,
     name: &str,
     id: &str,
-    recycle: &Recycle,
+    how: HandOver<'_>,
     builder: strata_format::DocBuilder,
     f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
 ) -> anyhow::Result<(Vec<u8>, strata_format::DocBuilder)> {
     let mut reader = chunk.reader(id, builder);
-    while let Some(result) = next_built(&mut reader, recycle) {
+    while let Some(result) = next_built(&mut reader, how) {
         f(conllu_item(name, result))?;
     }
     let (input, builder) = reader.into_parts();
     Ok((input.into_bytes(), builder))
 }
 
-/// The next document `reader` builds, handed over into one of `recycle`.
+/// How built documents leave their builder.
+#[derive(Clone, Copy)]
+enum HandOver<'a> {
+    /// Swapped with a recycled document: for documents written on the
+    /// builder's thread, where both memories stay warm.
+    Swap(&'a Recycle),
+    /// Copied into a new document (`DocBuilder::hand_over_copy`): for
+    /// documents written on another thread.
+    Copy,
+}
+
+/// The next document `reader` builds, handed over as `how` says.
 fn next_built<R: BufRead>(
     reader: &mut strata_conllu::Reader<R>,
-    recycle: &Recycle,
+    how: HandOver<'_>,
 ) -> Option<Result<(Doc, strata_conllu::Report), strata_conllu::Rejected>> {
     let result = reader.next_built()?;
     Some(result.map(|report| {
-        let mut doc = recycle.take();
-        reader.builder_mut().hand_over(&mut doc);
+        let doc = match how {
+            HandOver::Swap(recycle) => {
+                let mut doc = recycle.take();
+                reader.builder_mut().hand_over(&mut doc);
+                doc
+            }
+            HandOver::Copy => {
+                let mut doc = Box::new(BuiltDoc::new());
+                reader.builder_mut().hand_over_copy(&mut doc);
+                doc
+            }
+        };
         (Doc::Built(doc), report)
     }))
 }

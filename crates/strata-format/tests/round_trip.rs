@@ -493,6 +493,11 @@ enum Path {
     ToDocument,
     Built,
     HandedOver,
+    /// `hand_over_copy` into a document that held the ones before.
+    CopiedOver,
+    /// Copies and swaps in turn, into the same document: the builder then
+    /// builds in memory a copy went into.
+    CopiedAndSwapped,
 }
 
 /// Writes `docs` one way, with or without the declared schema; gives the
@@ -507,7 +512,7 @@ fn write_by(docs: &[Document], path: Path, declared: bool, compression: Option<i
     let mut b = DocBuilder::new();
     let mut handed = BuiltDoc::new();
     let mut results = Vec::new();
-    for doc in docs {
+    for (i, doc) in docs.iter().enumerate() {
         let result = match path {
             Path::Add => wtr.add(doc),
             Path::ToDocument => {
@@ -521,6 +526,20 @@ fn write_by(docs: &[Document], path: Path, declared: bool, compression: Option<i
             Path::HandedOver => {
                 fill(&mut b, doc);
                 b.hand_over(&mut handed);
+                wtr.add_built_doc(&handed)
+            }
+            Path::CopiedOver => {
+                fill(&mut b, doc);
+                b.hand_over_copy(&mut handed);
+                wtr.add_built_doc(&handed)
+            }
+            Path::CopiedAndSwapped => {
+                fill(&mut b, doc);
+                if i % 2 == 0 {
+                    b.hand_over_copy(&mut handed);
+                } else {
+                    b.hand_over(&mut handed);
+                }
                 wtr.add_built_doc(&handed)
             }
         };
@@ -578,7 +597,7 @@ proptest! {
         }
         let compression = compressed.then_some(1);
         let added = write_by(&docs, Path::Add, declared, compression);
-        for path in [Path::ToDocument, Path::Built, Path::HandedOver] {
+        for path in [Path::ToDocument, Path::Built, Path::HandedOver, Path::CopiedOver, Path::CopiedAndSwapped] {
             let (bytes, results) = write_by(&docs, path, declared, compression);
             prop_assert_eq!(&results, &added.1, "{:?}", path);
             prop_assert!(bytes == added.0, "{:?}: the bytes differ", path);

@@ -118,6 +118,41 @@ impl Columns {
         &self.layers[..self.used]
     }
 
+    /// Makes `out` a copy of this document, in `out`'s memory where it is
+    /// large enough. Slots `out` had past this document's are dropped: the
+    /// builder that gets `out`'s memory later ([`DocBuilder::hand_over`])
+    /// relies on each name being in one slot only.
+    fn copy_to(&self, out: &mut Columns) {
+        out.id.clone_from(&self.id);
+        out.text.clone_from(&self.text);
+        out.metadata.clone_from(&self.metadata);
+        out.layers.truncate(self.used);
+        out.layers.resize_with(self.used, LayerCols::default);
+        for (l, o) in self.layers().iter().zip(&mut out.layers) {
+            o.name.clone_from(&l.name);
+            o.starts.clone_from(&l.starts);
+            o.ends.clone_from(&l.ends);
+            o.labels.clone_from(&l.labels);
+            o.frag_ends.clone_from(&l.frag_ends);
+            o.frags.clone_from(&l.frags);
+            o.rels.clone_from(&l.rels);
+            o.rel_labels.clone_from(&l.rel_labels);
+            o.attrs.truncate(l.used_attrs);
+            for (i, a) in l.attrs().iter().enumerate() {
+                if i == o.attrs.len() {
+                    o.attrs.push(AttrCol { name: String::new(), ty: a.ty, spans: Vec::new(), values: Vec::new() });
+                }
+                let to = &mut o.attrs[i];
+                to.name.clone_from(&a.name);
+                to.ty = a.ty;
+                to.spans.clone_from(&a.spans);
+                to.values.clone_from(&a.values);
+            }
+            o.used_attrs = l.used_attrs;
+        }
+        out.used = self.used;
+    }
+
     /// The document, with string codes resolved by `get`.
     fn to_document<'s>(&self, get: impl Fn(u32) -> &'s str) -> Document {
         let label = |code: u32| (code != 0).then(|| get(code - 1).to_string());
@@ -474,6 +509,23 @@ impl DocBuilder {
     pub fn hand_over(&mut self, out: &mut BuiltDoc) {
         std::mem::swap(&mut self.cols, &mut out.cols);
         self.cols.clear();
+        self.hand_over_strings(out);
+    }
+
+    /// As [`DocBuilder::hand_over`], but copies the document into `out`
+    /// and keeps the builder's memory: for documents written on another
+    /// thread. There a hand-over by swap would leave the builder the memory
+    /// of a written document, cold in this thread's cache and sized for
+    /// another document, while a copy into a new `BuiltDoc` takes just the
+    /// memory the document needs, and the builder's stays warm.
+    pub fn hand_over_copy(&mut self, out: &mut BuiltDoc) {
+        self.cols.copy_to(&mut out.cols);
+        self.cols.clear();
+        self.hand_over_strings(out);
+    }
+
+    /// The strings learned since the last hand-over, into `out`.
+    fn hand_over_strings(&mut self, out: &mut BuiltDoc) {
         let strings = &self.strings;
         let from = if self.handed == 0 { 0 } else { strings.ends()[self.handed - 1] };
         out.stream = self.stream;
