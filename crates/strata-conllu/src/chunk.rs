@@ -16,7 +16,7 @@ use std::io::{BufRead, ErrorKind, Read};
 
 use strata_format::DocBuilder;
 
-use crate::read::{blank_line, declared_columns, find_line_feed, newdoc_line, Start};
+use crate::read::{blank_line, declared_columns, find_line_feed, newdoc_line, plain_lines, Start};
 use crate::Reader;
 
 /// Cuts CoNLL-U input into [`Chunk`]s of about `target` bytes or more,
@@ -182,7 +182,15 @@ impl<R: BufRead> Iterator for Chunker<R> {
             return None;
         }
         loop {
-            while let Some(nl) = find_line_feed(&self.buf[self.scanned..]) {
+            loop {
+                if self.in_block && !self.leading {
+                    // Word lines change nothing but the line count: they are
+                    // counted, not looked at one by one.
+                    let (bytes, lines) = plain_lines(&self.buf[self.scanned..]);
+                    self.scanned += bytes;
+                    self.now.line += lines;
+                }
+                let Some(nl) = find_line_feed(&self.buf[self.scanned..]) else { break };
                 let from = self.scanned;
                 self.scanned += nl + 1;
                 if let Some(chunk) = self.look(from, self.scanned) {

@@ -912,6 +912,26 @@ pub(crate) fn find_line_feed(hay: &[u8]) -> Option<usize> {
     LineFeeds::new(hay).next()
 }
 
+/// The whole lines at the start of `hay` that begin with a byte other than
+/// a line feed, `#`, a space, a tab or a carriage return (the word lines of
+/// a sentence, which neither end a block nor are comments): their length
+/// in bytes and their number. A line not ended in `hay` is not counted.
+pub(crate) fn plain_lines(hay: &[u8]) -> (usize, u64) {
+    let plain = |at: usize| hay.get(at).is_some_and(|&c| !matches!(c, b'\n' | b'#' | b' ' | b'\t' | b'\r'));
+    let (mut end, mut lines) = (0, 0);
+    if !plain(0) {
+        return (0, 0);
+    }
+    for feed in LineFeeds::new(hay) {
+        end = feed + 1;
+        lines += 1;
+        if !plain(end) {
+            break;
+        }
+    }
+    (end, lines)
+}
+
 /// The offsets of the line feeds of a buffer, in order, found 64 bytes at
 /// a time: lines are a few dozen bytes long, too short for a call to a
 /// vector search per line to pay off.
@@ -1586,8 +1606,8 @@ fn set_prev(prev: &mut Option<String>, id: Option<&str>) {
 mod tests {
     use super::{
         byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, equal_bytes16,
-        equal_bytes16_words, find_line_feed, for_each_tab, has_pipe, nine_tabs, number, same_field, Kind, LineFeeds,
-        WordLine, SCAN_PADDING,
+        equal_bytes16_words, find_line_feed, for_each_tab, has_pipe, nine_tabs, number, plain_lines, same_field, Kind,
+        LineFeeds, WordLine, SCAN_PADDING,
     };
 
     /// Lines of every length up to two windows of the tab search, with the
@@ -1734,6 +1754,25 @@ mod tests {
             let expected: Vec<usize> = memchr::memchr_iter(b'\n', &buf).collect();
             assert_eq!(LineFeeds::new(&buf).collect::<Vec<_>>(), expected, "{buf:?}");
             assert_eq!(find_line_feed(&buf), expected.first().copied());
+        }
+    }
+
+    #[test]
+    fn plain_lines_stop_before_a_line_that_ends_a_block_or_comments() {
+        let long = "1\t".to_string() + &"x".repeat(150) + "\n";
+        let cases: [(String, usize, u64); 8] = [
+            ("1\ta\n2\tb\n\n".into(), 8, 2),
+            ("1\ta\n# c\n2\tb\n".into(), 4, 1),
+            ("1\ta\n \n".into(), 4, 1),
+            ("1\ta\n\t\n".into(), 4, 1),
+            ("1\ta\n\r\n".into(), 4, 1),
+            ("# c\n1\ta\n".into(), 0, 0),
+            // A line not ended yet is left for later.
+            ("1\ta\n2\tb".into(), 4, 1),
+            (long.repeat(3) + "\n", 3 * long.len(), 3),
+        ];
+        for (hay, bytes, lines) in cases {
+            assert_eq!(plain_lines(hay.as_bytes()), (bytes, lines), "{hay:?}");
         }
     }
 

@@ -45,6 +45,9 @@ fn assert_same(input: &[u8]) -> usize {
         let (items, chunks) = chunked(input, target);
         assert_eq!(items, expected, "target {target}, input {:?}", String::from_utf8_lossy(input));
         most = most.max(chunks);
+        // Read a few bytes at a time, lines end past what the chunker has.
+        let (items, _) = chunked(BufReader::with_capacity(7, input), target);
+        assert_eq!(items, expected, "target {target} in reads of 7 bytes, input {:?}", String::from_utf8_lossy(input));
     }
     most
 }
@@ -120,6 +123,9 @@ fn global_columns_carry_across_chunks() {
     input.extend_from_slice(b"\xff\n\n");
     input.extend_from_slice(plus("b").as_bytes());
     assert_same(&input);
+    // Declared after the words of a sentence (an error there, but it holds
+    // for the next sentences all the same).
+    assert_same(format!("# newdoc id = a\n{W1}\n{PLUS}\n\n{}{}", plus("b"), plus("c")).as_bytes());
     // Declared again, and badly.
     let back = "# global.columns = ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC";
     let wrong = "# global.columns = ID FORM";
