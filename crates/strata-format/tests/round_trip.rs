@@ -606,6 +606,33 @@ proptest! {
 }
 
 #[test]
+fn a_handed_over_document_has_the_size_it_had_in_its_builder() {
+    let mut b = DocBuilder::new();
+    for (i, copy) in [false, true, false, true].into_iter().enumerate() {
+        let mut out = BuiltDoc::new();
+        b.set_id("a");
+        b.text_mut().push_str("Hi there.");
+        let l = b.layer("token");
+        for (start, end) in [(0, 2), (3, 8)] {
+            let s = b.push_span(l, start, end);
+            let upos = b.attr(l, "upos", AttrType::Str);
+            b.set_str(upos, s, "X");
+        }
+        let size = b.heap_size();
+        assert!(size > 0);
+        if copy {
+            b.hand_over_copy(&mut out);
+        } else {
+            b.hand_over(&mut out);
+        }
+        // The first hand-over brings the one string learned, "X": a byte
+        // and where it ends.
+        let strings = if i == 0 { 1 + 8 } else { 0 };
+        assert_eq!(out.heap_size(), size + strings, "hand-over {i}, copy: {copy}");
+    }
+}
+
+#[test]
 fn handed_over_documents_must_come_in_order() {
     let mut b = DocBuilder::new();
     let mut first = BuiltDoc::new();

@@ -507,6 +507,7 @@ impl DocBuilder {
     /// last hand-over, and clears this builder (which takes `out`'s memory).
     /// Hand the results to one writer in this order.
     pub fn hand_over(&mut self, out: &mut BuiltDoc) {
+        out.cols_size = self.cols.heap_size();
         std::mem::swap(&mut self.cols, &mut out.cols);
         self.cols.clear();
         self.hand_over_strings(out);
@@ -519,6 +520,7 @@ impl DocBuilder {
     /// another document, while a copy into a new `BuiltDoc` takes just the
     /// memory the document needs, and the builder's stays warm.
     pub fn hand_over_copy(&mut self, out: &mut BuiltDoc) {
+        out.cols_size = self.cols.heap_size();
         self.cols.copy_to(&mut out.cols);
         self.cols.clear();
         self.hand_over_strings(out);
@@ -575,6 +577,9 @@ pub struct BuiltDoc {
     /// The strings the builder learned since the previous hand-over.
     arena: String,
     ends: Vec<usize>,
+    /// `cols.heap_size()`, counted at the hand-over: there the columns are
+    /// in the cache, while a writer on another thread would fetch them.
+    cols_size: usize,
 }
 
 impl BuiltDoc {
@@ -595,7 +600,7 @@ impl BuiltDoc {
 
     /// Roughly the heap bytes the document takes.
     pub fn heap_size(&self) -> usize {
-        self.cols.heap_size() + self.arena.len() + self.ends.len() * 8
+        self.cols_size + self.arena.len() + self.ends.len() * 8
     }
 
     fn view(&self) -> View<'_> {
