@@ -34,34 +34,23 @@ pub enum Doc {
 }
 
 /// Built documents go back to their reader once written, so that their
-/// memory serves the next ones: to a reader that hands documents over by
-/// swapping memory with them (see `HandOver`), and only once one has taken
-/// one, so that documents copied out of their builder are not kept.
+/// memory (and the names of their layers and attributes) serves the next
+/// ones instead of being allocated again.
 #[derive(Clone, Default)]
-pub struct Recycle(Arc<Mutex<Pool>>);
-
-#[derive(Default)]
-struct Pool {
-    docs: Vec<BuiltDoc>,
-    taken: bool,
-}
+pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
 
 impl Recycle {
     /// The most documents kept: more than the batches in flight hold.
     const KEEP: usize = 256;
 
     fn take(&self) -> Box<BuiltDoc> {
-        let doc = self.0.lock().ok().and_then(|mut pool| {
-            pool.taken = true;
-            pool.docs.pop()
-        });
-        Box::new(doc.unwrap_or_default())
+        Box::new(self.0.lock().ok().and_then(|mut docs| docs.pop()).unwrap_or_default())
     }
 
     pub fn give(&self, doc: BuiltDoc) {
-        if let Ok(mut pool) = self.0.lock() {
-            if pool.taken && pool.docs.len() < Self::KEEP {
-                pool.docs.push(doc);
+        if let Ok(mut docs) = self.0.lock() {
+            if docs.len() < Self::KEEP {
+                docs.push(doc);
             }
         }
     }
@@ -563,7 +552,7 @@ fn conllu_each_parallel(
                     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut items = Vec::new();
                         let b = builder.take().unwrap_or_default();
-                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Copy, b, &mut |item| {
+                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Copy(recycle), b, &mut |item| {
                             items.push(item);
                             Ok(())
                         })?;
@@ -638,15 +627,16 @@ fn read_chunk(
     Ok((input.into_bytes(), builder))
 }
 
-/// How built documents leave their builder.
+/// How built documents leave their builder, into a recycled document.
 #[derive(Clone, Copy)]
 enum HandOver<'a> {
-    /// Swapped with a recycled document: for documents written on the
-    /// builder's thread, where both memories stay warm.
+    /// Swapped with it: for documents written on the builder's thread,
+    /// where both memories stay warm.
     Swap(&'a Recycle),
-    /// Copied into a new document (`DocBuilder::hand_over_copy`): for
-    /// documents written on another thread.
-    Copy,
+    /// Copied into it (`DocBuilder::hand_over_copy`): for documents written
+    /// on another thread, so that the builder keeps its own memory, warm in
+    /// its thread's cache.
+    Copy(&'a Recycle),
 }
 
 /// The next document `reader` builds, handed over as `how` says.
@@ -662,8 +652,8 @@ fn next_built<R: BufRead>(
                 reader.builder_mut().hand_over(&mut doc);
                 doc
             }
-            HandOver::Copy => {
-                let mut doc = Box::new(BuiltDoc::new());
+            HandOver::Copy(recycle) => {
+                let mut doc = recycle.take();
                 reader.builder_mut().hand_over_copy(&mut doc);
                 doc
             }

@@ -513,12 +513,12 @@ impl DocBuilder {
         self.hand_over_strings(out);
     }
 
-    /// As [`DocBuilder::hand_over`], but copies the document into `out`
-    /// and keeps the builder's memory: for documents written on another
-    /// thread. There a hand-over by swap would leave the builder the memory
-    /// of a written document, cold in this thread's cache and sized for
-    /// another document, while a copy into a new `BuiltDoc` takes just the
-    /// memory the document needs, and the builder's stays warm.
+    /// As [`DocBuilder::hand_over`], but copies the document into `out`'s
+    /// memory (growing it where it is too small) and keeps the builder's
+    /// own: for documents written on another thread. There a hand-over by
+    /// swap would leave the builder the memory of a document another thread
+    /// wrote, cold in this thread's cache and sized for that document; with
+    /// a copy the builder's memory stays warm and grown.
     pub fn hand_over_copy(&mut self, out: &mut BuiltDoc) {
         out.cols_size = self.cols.heap_size();
         self.cols.copy_to(&mut out.cols);
