@@ -661,22 +661,27 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     /// Documents of several builders (threads), interleaved, some builders
-    /// forgetting their strings on the way, are written as added ones.
+    /// forgetting their strings on the way, handed over by swap or by copy,
+    /// are written as added ones.
     #[test]
     fn documents_of_several_builders_interleave(
         docs in corpus(),
-        plan in prop::collection::vec((0usize..3, any::<bool>()), 64),
+        plan in prop::collection::vec((0usize..3, any::<bool>(), any::<bool>()), 64),
     ) {
         let (expected, _) = write_by(&docs, Path::Add, false, None);
         let mut wtr = WriterBuilder::new().block_size(300).build(Vec::new()).unwrap();
         let mut builders: Vec<DocBuilder> = (0..3).map(|_| DocBuilder::new()).collect();
         let mut out = BuiltDoc::new();
-        for (doc, &(k, forget)) in docs.iter().zip(plan.iter().cycle()) {
+        for (doc, &(k, forget, copy)) in docs.iter().zip(plan.iter().cycle()) {
             if forget {
                 builders[k].clear_with_strings();
             }
             fill(&mut builders[k], doc);
-            builders[k].hand_over(&mut out);
+            if copy {
+                builders[k].hand_over_copy(&mut out);
+            } else {
+                builders[k].hand_over(&mut out);
+            }
             wtr.add_built_doc(&out).unwrap();
         }
         prop_assert!(wtr.finish().unwrap() == expected, "the bytes differ");
