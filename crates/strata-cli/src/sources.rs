@@ -40,7 +40,10 @@ pub enum Doc {
 pub struct Recycle(Arc<Mutex<Vec<BuiltDoc>>>);
 
 impl Recycle {
-    /// The most documents kept: more than the batches in flight hold.
+    /// The most documents kept: more than a few batches of documents in
+    /// flight between the reader and the writer hold. Documents past that
+    /// are freed, so that the memory kept stays bounded (each keeps the
+    /// memory of the largest document it held).
     const KEEP: usize = 256;
 
     fn take(&self) -> Box<BuiltDoc> {
