@@ -51,7 +51,9 @@ fn assert_threads_agree(dir: &Path, inputs: &[&str], extra: &[&str], stdin: Opti
 }
 
 /// A treebank of many documents, some without ids, with bad sentences,
-/// stray empty lines and a `# global.columns` line along the way.
+/// stray empty lines and a `# global.columns` line along the way. Every
+/// eighth document is long (450 words), so that the reading threads hand
+/// over both small and large documents (copied and swapped).
 fn damaged_treebank() -> String {
     let words = "1\tThe\tthe\tDET\tDT\t_\t2\tdet\t2:det\t_\n2\tcat\tcat\tNOUN\tNN\t_\t0\troot\t0:root\tSpaceAfter=No\n\
                  3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t2:punct\t_\n";
@@ -61,7 +63,8 @@ fn damaged_treebank() -> String {
             0 => out.push_str("# newdoc\n"),
             _ => out.push_str(&format!("# newdoc id = doc{d}\n")),
         }
-        for s in 0..3 {
+        let sentences = if d % 8 == 3 { 150 } else { 3 };
+        for s in 0..sentences {
             out.push_str(&format!("# sent_id = {d}-{s}\n# text = The cat.\n"));
             match (d * 3 + s) % 11 {
                 // A wrong number of columns, and a cycle (a warning).
