@@ -15,9 +15,10 @@
 //! it), not once per writer.
 //!
 //! To build on one thread and write on another, [`DocBuilder::hand_over`]
-//! moves the document into a [`BuiltDoc`], with the strings the builder
-//! learned since the last hand-over; [`Writer::add_built_doc`] takes them
-//! in the order they were handed over.
+//! moves the document into a [`BuiltDoc`] (or [`DocBuilder::hand_over_copy`]
+//! copies it there, for a builder that keeps its own memory), with the
+//! strings the builder learned since the last hand-over;
+//! [`Writer::add_built_doc`] takes them in the order they were handed over.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
