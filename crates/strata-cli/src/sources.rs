@@ -437,9 +437,10 @@ fn conllu_each(
     let counted = CountingReader { inner: input.reader, bytes: 0 };
     let mut reader = strata_conllu::Reader::new(counted, id);
     loop {
-        // One reader, two ways: the built document, or the owned one.
+        // One reader, two ways: the built document, or the owned one. One
+        // reading thread is `convert -j 1`, which writes on this thread too.
         let result = match built {
-            Some(recycle) => match next_built(&mut reader, HandOver::Swap(recycle)) {
+            Some(recycle) => match next_built(&mut reader, HandOver::Here(recycle)) {
                 None => break,
                 Some(result) => result,
             },
@@ -527,7 +528,7 @@ fn conllu_each_parallel(
     if first.last().is_none_or(strata_conllu::Chunk::is_last) {
         let mut builder = strata_format::DocBuilder::new();
         for chunk in first {
-            let (bytes, b) = read_chunk(chunk, name, id, HandOver::Swap(recycle), builder, f)?;
+            let (bytes, b) = read_chunk(chunk, name, id, HandOver::Elsewhere(recycle), builder, f)?;
             chunker.reuse(bytes);
             builder = b;
         }
@@ -555,7 +556,7 @@ fn conllu_each_parallel(
                     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let mut items = Vec::new();
                         let b = builder.take().unwrap_or_default();
-                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Copy(recycle), b, &mut |item| {
+                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Elsewhere(recycle), b, &mut |item| {
                             items.push(item);
                             Ok(())
                         })?;
@@ -630,22 +631,23 @@ fn read_chunk(
     Ok((input.into_bytes(), builder))
 }
 
-/// How built documents leave their builder, into a recycled document.
+/// Where built documents are written, which decides how they leave their
+/// builder for a recycled document.
 #[derive(Clone, Copy)]
 enum HandOver<'a> {
-    /// Swapped with it: for documents written on the builder's thread,
-    /// where both memories stay warm.
-    Swap(&'a Recycle),
-    /// For documents written on another thread: copied into it
-    /// (`DocBuilder::hand_over_copy`) when small, so that the builder keeps
-    /// its own memory, warm in its thread's cache; swapped when large, as
-    /// copying a document that does not fit in the cache costs more than
-    /// the builder gains.
-    Copy(&'a Recycle),
+    /// On the builder's thread: swapped with the recycled document, as both
+    /// memories stay warm.
+    Here(&'a Recycle),
+    /// On another thread: copied into the recycled document when small
+    /// (`DocBuilder::hand_over_copy`), so that the builder keeps its own
+    /// memory, warm in its thread's cache; swapped when large, as copying a
+    /// document that does not fit in the cache costs more than the builder
+    /// gains.
+    Elsewhere(&'a Recycle),
 }
 
-/// The largest document (`DocBuilder::heap_size`) that `HandOver::Copy`
-/// copies: a few hundred words, well inside a core's cache. A treebank's
+/// The largest document (`DocBuilder::heap_size`) that `HandOver::Elsewhere`
+/// copies: a couple of hundred words, well inside a core's cache. A treebank's
 /// documents are mostly smaller (UD EWT: 80 words on average), generated
 /// news articles larger (about 400).
 const COPY_BYTES: usize = 32 << 10;
@@ -658,12 +660,12 @@ fn next_built<R: BufRead>(
     let result = reader.next_built()?;
     Some(result.map(|report| {
         let doc = match how {
-            HandOver::Swap(recycle) => {
+            HandOver::Here(recycle) => {
                 let mut doc = recycle.take();
                 reader.builder_mut().hand_over(&mut doc);
                 doc
             }
-            HandOver::Copy(recycle) => {
+            HandOver::Elsewhere(recycle) => {
                 let mut doc = recycle.take();
                 let builder = reader.builder_mut();
                 if builder.heap_size() <= COPY_BYTES {
