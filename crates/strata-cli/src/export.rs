@@ -3,9 +3,7 @@
 //! fast path of `strata convert x.strata -o x.conllu`. With more than one
 //! thread, documents are rendered on all of them and written in order.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Mutex};
 
 use anyhow::bail;
 use strata_conllu::DocWriter;
@@ -95,8 +93,8 @@ struct Rendered<'c> {
 /// One corpus on `threads` threads: they render batches of documents (of
 /// about `budget` record bytes) and check each one's columns
 /// (`ColumnCheck`, the costly part of the checks); this thread takes the
-/// batches in order, checks ids and types (`Sink::admit_stored`) and
-/// writes.
+/// batches in order (`in_order`), checks ids and types
+/// (`Sink::admit_stored`) and writes.
 fn export_parallel(
     name: &str,
     corpus: &strata_reader::Corpus,
@@ -120,66 +118,27 @@ fn export_parallel(
     };
     // Mapped, not read: progress moves by an even share per document.
     let share = corpus.as_bytes().len() as u64 / corpus.len().max(1);
-    // Batches handed out but not yet written: enough to keep every thread
-    // busy while the next one in order is still being rendered.
-    let in_flight = 2 * threads as u64 + 1;
-    let (work_tx, work_rx) = mpsc::channel::<(u64, std::ops::Range<usize>, Rendered<'_>)>();
-    let work_rx = Mutex::new(work_rx);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        // Moved in, so that the threads stop when this returns, early too.
-        let work_tx = work_tx;
-        // A batch, or `None` when its thread panicked.
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Rendered<'_>>)>();
-        for _ in 0..threads {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            scope.spawn(move || {
-                let (writer, mut columns) = (DocWriter::new(strings), ColumnCheck::new());
-                // The lock is held only to take a batch.
-                while let Ok((seq, range, mut out)) =
-                    work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop))
-                {
-                    // A panic is reported for its batch: the batches are
-                    // written in order, so a batch lost would hang them.
-                    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        render_batch(corpus, &writer, &mut columns, range, &mut out);
-                        out
-                    }))
-                    .ok();
-                    let failed = rendered.is_none();
-                    if done_tx.send((seq, rendered)).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let (mut sent, mut next) = (0u64, 0u64);
-        let mut waiting: BTreeMap<u64, Rendered<'_>> = BTreeMap::new();
-        let mut spare = Vec::new();
-        loop {
-            if sent - next < in_flight {
-                let range = next_batch();
-                if !range.is_empty() {
-                    work_tx
-                        .send((sent, range, spare.pop().unwrap_or_default()))
-                        .map_err(|_| anyhow::anyhow!("the rendering threads stopped"))?;
-                    sent += 1;
-                    continue;
-                }
-            }
-            if next == sent {
-                break;
-            }
-            let (seq, rendered) = done_rx.recv().map_err(|_| anyhow::anyhow!("a rendering thread stopped"))?;
-            waiting.insert(seq, rendered.ok_or_else(|| anyhow::anyhow!("a rendering thread panicked"))?);
-            while let Some(mut batch) = waiting.remove(&next) {
-                write_batch(name, &mut batch, share, sink, on_item)?;
-                spare.push(batch);
-                next += 1;
-            }
-        }
-        Ok(())
-    })?;
+    // Batches written go back to be rendered into again.
+    let mut spare: Vec<Rendered<'_>> = Vec::new();
+    crate::in_order::in_order(
+        threads,
+        "rendering",
+        &mut spare,
+        |spare| {
+            let range = next_batch();
+            (!range.is_empty()).then(|| (range, spare.pop().unwrap_or_default()))
+        },
+        || (DocWriter::new(strings), ColumnCheck::new()),
+        |(writer, columns), (range, mut out)| {
+            render_batch(corpus, writer, columns, range, &mut out);
+            Some(out)
+        },
+        |spare, mut batch| {
+            write_batch(name, &mut batch, share, sink, on_item)?;
+            spare.push(batch);
+            Ok(())
+        },
+    )?;
     Ok(corpus.as_bytes().len() as u64)
 }
 

@@ -5,6 +5,7 @@ mod cleanup;
 mod cmd;
 mod export;
 mod formats;
+mod in_order;
 mod progress;
 mod render;
 mod sinks;

@@ -509,8 +509,6 @@ fn conllu_each_parallel(
     threads: usize,
     f: &mut dyn FnMut(Item) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
-    use std::collections::BTreeMap;
-    use std::sync::mpsc;
     let name = input.name.as_str();
     let threads = threads.min(strata_format::MAX_BUILDERS);
     let mut chunker = strata_conllu::Chunker::new(CountingReader { inner: input.reader, bytes: 0 }, chunk_bytes());
@@ -535,81 +533,33 @@ fn conllu_each_parallel(
         return Ok(chunker.into_inner().bytes);
     }
     let mut first = first.into_iter();
-    // Chunks cut but not yet handed on: enough to keep every thread busy
-    // while the next one in order is still being read, and no more.
-    let in_flight = 2 * threads as u64 + 1;
-    let (work_tx, work_rx) = mpsc::channel::<(u64, strata_conllu::Chunk)>();
-    let work_rx = Mutex::new(work_rx);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        // Moved in, so that the threads stop when this returns, early too.
-        let work_tx = work_tx;
-        // A chunk's items, or `None` when its thread panicked.
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Option<Vec<Item>>, Vec<u8>)>();
-        for _ in 0..threads {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            scope.spawn(move || {
-                let mut builder = Some(strata_format::DocBuilder::new());
-                // The lock is held only to take a chunk.
-                while let Ok((seq, chunk)) = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) {
-                    // A panic is reported for its chunk: the items wait for
-                    // every chunk in order, so a chunk lost would hang them.
-                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let mut items = Vec::new();
-                        let b = builder.take().unwrap_or_default();
-                        let (bytes, b) = read_chunk(chunk, name, id, HandOver::Elsewhere(recycle), b, &mut |item| {
-                            items.push(item);
-                            Ok(())
-                        })?;
-                        anyhow::Ok((items, bytes, b))
-                    }));
-                    let (items, bytes) = match read {
-                        Ok(Ok((items, bytes, mut b))) => {
-                            // The threads' dictionaries (and the writer's
-                            // copy of each) share one bound between them.
-                            if b.dictionary_bytes() > strata_conllu::STRING_MEMORY / threads {
-                                b.clear_with_strings();
-                            }
-                            builder = Some(b);
-                            (Some(items), bytes)
-                        }
-                        _ => (None, Vec::new()),
-                    };
-                    let failed = items.is_none();
-                    if done_tx.send((seq, items, bytes)).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let (mut sent, mut next) = (0u64, 0u64);
-        let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
-        let mut receive = |next: &mut u64, chunker: &mut strata_conllu::Chunker<_>| -> anyhow::Result<()> {
-            let (seq, items, bytes) = done_rx.recv().map_err(|_| anyhow::anyhow!("a reading thread stopped"))?;
-            let items = items.ok_or_else(|| anyhow::anyhow!("a reading thread panicked"))?;
+    crate::in_order::in_order(
+        threads,
+        "reading",
+        &mut chunker,
+        |chunker| first.next().or_else(|| chunker.next()),
+        || Some(strata_format::DocBuilder::new()),
+        |builder, chunk| {
+            let mut items = Vec::new();
+            let b = builder.take().unwrap_or_default();
+            let push = &mut |item| {
+                items.push(item);
+                Ok(())
+            };
+            let (bytes, mut b) = read_chunk(chunk, name, id, HandOver::Elsewhere(recycle), b, push).ok()?;
+            // The threads' dictionaries (and the writer's copy of each)
+            // share one bound between them.
+            if b.dictionary_bytes() > strata_conllu::STRING_MEMORY / threads {
+                b.clear_with_strings();
+            }
+            *builder = Some(b);
+            Some((items, bytes))
+        },
+        |chunker, (items, bytes)| {
             chunker.reuse(bytes);
-            waiting.insert(seq, items);
-            while let Some(items) = waiting.remove(next) {
-                *next += 1;
-                items.into_iter().try_for_each(&mut *f)?;
-            }
-            Ok(())
-        };
-        loop {
-            if sent - next >= in_flight {
-                receive(&mut next, &mut chunker)?;
-                continue;
-            }
-            let Some(chunk) = first.next().or_else(|| chunker.next()) else { break };
-            work_tx.send((sent, chunk)).map_err(|_| anyhow::anyhow!("the reading threads stopped"))?;
-            sent += 1;
-        }
-        drop(work_tx);
-        while next < sent {
-            receive(&mut next, &mut chunker)?;
-        }
-        Ok(())
-    })?;
+            items.into_iter().try_for_each(&mut *f)
+        },
+    )?;
     Ok(chunker.into_inner().bytes)
 }
 
