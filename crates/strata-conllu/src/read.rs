@@ -8,7 +8,7 @@
 use std::io::BufRead;
 use std::ops::Range;
 
-use strata_format::{AttrId, AttrType, DocBuilder, Document, LayerId};
+use strata_format::{AttrId, AttrType, DocBuilder, Document, LayerId, Names};
 
 use crate::names;
 use crate::rules::{
@@ -107,14 +107,19 @@ pub struct Reader<R> {
     /// The builder's layers and attributes, named once: documents are
     /// emptied with `DocBuilder::clear_values`, which keeps them.
     ids: Ids,
+    /// Builder names under which `ids` hold, the last few seen: a builder
+    /// whose documents are handed over by swap (`DocBuilder::hand_over`)
+    /// takes turns with the memory of the documents it made before, each
+    /// with names of its own but the same slots.
+    named: [Option<Names>; 4],
     /// `builder_mut` was called since the builder was named, so the names
-    /// may be gone (a hand-over clears them).
+    /// may have changed (a hand-over can give the builder another's).
     lent: bool,
 }
 
 /// The layers and attributes of a document, named in the order of
 /// spec/CONLLU.md, which is the order of each span's attributes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Ids {
     sentence: LayerId,
     paragraph: LayerId,
@@ -392,6 +397,7 @@ impl<R: BufRead> Reader<R> {
             stray: Vec::new(),
             scratch: Scratch::default(),
             ids: Ids::new(&mut builder),
+            named: [Some(builder.names()), None, None, None],
             builder,
             lent: false,
         }
@@ -693,17 +699,35 @@ impl<R: BufRead> Reader<R> {
                 // document, but must not grow with the whole input.
                 if self.builder.dictionary_bytes() > STRING_MEMORY {
                     self.builder.clear_with_strings();
-                    self.ids = Ids::new(&mut self.builder);
-                } else if self.lent {
-                    // Handed over or changed by the caller: named again.
+                    self.name_again();
+                } else if self.lent && !self.named.contains(&Some(self.builder.names())) {
+                    // Handed over with names of another document, or
+                    // changed by the caller: named again.
                     self.builder.clear();
-                    self.ids = Ids::new(&mut self.builder);
+                    self.name_again();
                 } else {
                     self.builder.clear_values();
                 }
                 self.lent = false;
             }
             self.parse_block();
+        }
+    }
+}
+
+impl<R> Reader<R> {
+    /// Names the layers and attributes of the cleared builder. Names under
+    /// which the ids come out as before join those known; other ids replace
+    /// them all.
+    fn name_again(&mut self) {
+        let ids = Ids::new(&mut self.builder);
+        let names = Some(self.builder.names());
+        if ids == self.ids {
+            self.named.rotate_right(1);
+            self.named[0] = names;
+        } else {
+            self.ids = ids;
+            self.named = [names, None, None, None];
         }
     }
 }

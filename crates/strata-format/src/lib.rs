@@ -64,6 +64,6 @@ pub use crate::read::{
 pub use crate::schema::{AttrDef, FieldDef, LayerDef, Schema};
 pub use crate::validate::MAX_PROBLEMS;
 pub use crate::write::{
-    AttrId, BuiltDoc, ColumnCheck, CopyMap, DocBuilder, LayerId, Writer, WriterBuilder, DEFAULT_BLOCK_SIZE,
+    AttrId, BuiltDoc, ColumnCheck, CopyMap, DocBuilder, LayerId, Names, Writer, WriterBuilder, DEFAULT_BLOCK_SIZE,
     MAX_BUILDERS,
 };

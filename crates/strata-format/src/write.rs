@@ -9,7 +9,7 @@ mod build;
 mod copy;
 mod interner;
 
-pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, MAX_BUILDERS};
+pub use self::build::{AttrId, BuiltDoc, DocBuilder, LayerId, Names, MAX_BUILDERS};
 pub use self::copy::{ColumnCheck, CopyMap};
 use self::interner::Interner;
 

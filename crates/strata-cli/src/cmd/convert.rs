@@ -281,7 +281,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let read = if in_place {
         export_in_place(opened, &mut sink, jobs, &mut on_item)
     } else if jobs == 1 {
-        read_all(opened, annotators, 1, built, 1, &mut |batch| take(&mut sink, batch))
+        // One document at a time: on one thread a batch only keeps the
+        // documents' memory from going back to the reader, which then
+        // builds in cold memory and names its layers again.
+        read_all(opened, annotators, 1, built, 1, 1, &mut |batch| take(&mut sink, batch))
     } else {
         // Two stages: one thread reads and parses, this one checks, encodes
         // and writes. Batches pass in input order through a bounded channel,
@@ -294,7 +297,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                read_all(opened, annotators, annotating_threads, built, jobs, &mut |batch| Ok(tx.send(batch)?))
+                read_all(opened, annotators, annotating_threads, built, jobs, BATCH, &mut |batch| Ok(tx.send(batch)?))
             });
             let written: anyhow::Result<()> = rx.into_iter().try_for_each(|batch| take(&mut sink, batch));
             // The receiver is gone now: when writing failed, the reader
@@ -356,9 +359,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Ok(if counts.rejected + counts.parts_rejected > 0 { Outcome::Problems } else { Outcome::Ok })
 }
 
+/// Documents in a batch between the reading and the writing thread, at
+/// most: a batch ends at 64 documents or about 8 MB of memory, whichever
+/// comes first, so that memory stays bounded for long documents too.
+const BATCH: usize = 64;
+
 /// Reads every source in order, annotating each document when asked, and
-/// hands the documents to `f` in batches, in input order; returns the
-/// number of inputs and bytes.
+/// hands the documents to `f` in batches of up to `batch_docs`, in input
+/// order; returns the number of inputs and bytes.
 ///
 /// With annotators and more than one thread, each batch is split across the
 /// threads for annotation, so the output does not depend on the number of
@@ -369,21 +377,19 @@ fn read_all(
     threads: usize,
     built: Option<&Recycle>,
     reading_threads: usize,
+    batch_docs: usize,
     f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>,
 ) -> anyhow::Result<(u64, u64)> {
-    // A batch ends at 64 documents or about 8 MB of memory, whichever
-    // comes first, so that memory stays bounded for long documents too.
-    const BATCH: usize = 64;
     const BATCH_BYTES: usize = 8 << 20;
     let mut batch_bytes = 0;
     let (mut inputs, mut bytes) = (0, 0);
-    let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<Item> = Vec::with_capacity(batch_docs);
     let flush = |batch: &mut Vec<Item>, f: &mut dyn FnMut(Vec<Item>) -> anyhow::Result<()>| -> anyhow::Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         annotate_batch(batch, annotators, threads);
-        f(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+        f(std::mem::replace(batch, Vec::with_capacity(batch_docs)))
     };
     for source in sources {
         inputs += 1;
@@ -391,7 +397,7 @@ fn read_all(
         bytes += source.each(built, reading_threads, &mut |item| {
             batch_bytes += item.doc.as_ref().map_or(0, memory_estimate);
             batch.push(item);
-            if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+            if batch.len() >= batch_docs || batch_bytes >= BATCH_BYTES {
                 batch_bytes = 0;
                 flush(&mut batch, f)?;
             }

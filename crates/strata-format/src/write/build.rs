@@ -35,9 +35,22 @@ use crate::schema::AttrDef;
 /// the codes of one builder through the table of another.
 static STREAMS: AtomicU64 = AtomicU64::new(1);
 
+/// Numbers the states of the names of documents' columns ([`Names`]).
+static NAMINGS: AtomicU64 = AtomicU64::new(1);
+
 /// A layer of a [`DocBuilder`], valid until [`DocBuilder::clear`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerId(usize);
+
+/// Which layers and attributes a [`DocBuilder`] has named, and in which
+/// slots, as a number ([`DocBuilder::names`]): ids taken while the builder
+/// had some `Names` are valid whenever it has them again. A hand-over can
+/// give the builder the memory of another document, and with it that
+/// document's names; a reader that finds its own `Names` there (the
+/// document was its own) keeps its ids instead of naming every layer and
+/// attribute again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Names(u64);
 
 /// An attribute of a layer of a [`DocBuilder`], valid until
 /// [`DocBuilder::clear`].
@@ -56,6 +69,10 @@ struct Columns {
     metadata: Vec<(String, Value)>,
     layers: Vec<LayerCols>,
     used: usize,
+    /// The state of the names of the slots and of `used` (and of each
+    /// layer's `used_attrs`): a new number at each change, copied with the
+    /// names ([`Names`]; 0 for none named).
+    naming: u64,
 }
 
 #[derive(Debug, Default)]
@@ -93,6 +110,12 @@ impl Columns {
             layer.used_attrs = 0;
         }
         self.used = 0;
+        self.renamed();
+    }
+
+    /// Notes a change of the names of the slots or of how many are used.
+    fn renamed(&mut self) {
+        self.naming = NAMINGS.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Empties the document, keeping its layers and attributes named.
@@ -122,15 +145,17 @@ impl Columns {
     /// Makes `out` a copy of this document, in `out`'s memory where it is
     /// large enough. Slots `out` had past this document's are dropped: the
     /// builder that gets `out`'s memory later ([`DocBuilder::hand_over`])
-    /// relies on each name being in one slot only.
+    /// relies on each name being in one slot only. The names are copied
+    /// only when `out` has others (a document recycled to the builder it
+    /// came from has the same).
     fn copy_to(&self, out: &mut Columns) {
         out.id.clone_from(&self.id);
         out.text.clone_from(&self.text);
         out.metadata.clone_from(&self.metadata);
-        out.layers.truncate(self.used);
-        out.layers.resize_with(self.used, LayerCols::default);
+        if out.naming != self.naming || self.naming == 0 {
+            self.copy_names_to(out);
+        }
         for (l, o) in self.layers().iter().zip(&mut out.layers) {
-            o.name.clone_from(&l.name);
             o.starts.clone_from(&l.starts);
             o.ends.clone_from(&l.ends);
             o.labels.clone_from(&l.labels);
@@ -138,6 +163,19 @@ impl Columns {
             o.frags.clone_from(&l.frags);
             o.rels.clone_from(&l.rels);
             o.rel_labels.clone_from(&l.rel_labels);
+            for (a, to) in l.attrs().iter().zip(&mut o.attrs) {
+                to.spans.clone_from(&a.spans);
+                to.values.clone_from(&a.values);
+            }
+        }
+    }
+
+    /// Gives `out` the slots of this document, named as here.
+    fn copy_names_to(&self, out: &mut Columns) {
+        out.layers.truncate(self.used);
+        out.layers.resize_with(self.used, LayerCols::default);
+        for (l, o) in self.layers().iter().zip(&mut out.layers) {
+            o.name.clone_from(&l.name);
             o.attrs.truncate(l.used_attrs);
             for (i, a) in l.attrs().iter().enumerate() {
                 if i == o.attrs.len() {
@@ -146,12 +184,11 @@ impl Columns {
                 let to = &mut o.attrs[i];
                 to.name.clone_from(&a.name);
                 to.ty = a.ty;
-                to.spans.clone_from(&a.spans);
-                to.values.clone_from(&a.values);
             }
             o.used_attrs = l.used_attrs;
         }
         out.used = self.used;
+        out.naming = self.naming;
     }
 
     /// The document, with string codes resolved by `get`.
@@ -291,6 +328,12 @@ impl DocBuilder {
         self.handed = 0;
     }
 
+    /// The layers and attributes named, as they are now: ids taken now are
+    /// valid whenever the builder has these [`Names`] again.
+    pub fn names(&self) -> Names {
+        Names(self.cols.naming)
+    }
+
     /// The memory the dictionary of learned strings takes, in bytes.
     pub fn dictionary_bytes(&self) -> usize {
         self.strings.heap_bytes()
@@ -331,6 +374,7 @@ impl DocBuilder {
         // earlier one does.
         if cols.layers.get(at).is_some_and(|l| l.name == name) {
             cols.used += 1;
+            cols.renamed();
             return LayerId(at);
         }
         if let Some(i) = cols.layers().iter().position(|l| l.name == name) {
@@ -347,6 +391,7 @@ impl DocBuilder {
             None => cols.layers.push(LayerCols { name: name.to_string(), ..LayerCols::default() }),
         }
         cols.used += 1;
+        cols.renamed();
         LayerId(at)
     }
 
@@ -360,6 +405,7 @@ impl DocBuilder {
         // As for layers: the next slot first.
         if l.attrs.get(at).is_some_and(same) {
             l.used_attrs += 1;
+            self.cols.renamed();
             return AttrId { layer: layer.0, attr: at };
         }
         if let Some(i) = l.attrs().iter().position(same) {
@@ -375,6 +421,7 @@ impl DocBuilder {
             }
         }
         l.used_attrs += 1;
+        self.cols.renamed();
         AttrId { layer: layer.0, attr: at }
     }
 
@@ -505,12 +552,15 @@ impl DocBuilder {
     }
 
     /// Moves the document into `out`, with the strings learned since the
-    /// last hand-over, and clears this builder (which takes `out`'s memory).
-    /// Hand the results to one writer in this order.
+    /// last hand-over, and empties this builder, which takes `out`'s memory
+    /// and the layers and attributes `out` had named: ids taken before are
+    /// valid when [`DocBuilder::names`] is as it was then (`out` held a
+    /// document of this builder), and otherwise taken again after
+    /// [`DocBuilder::clear`]. Hand the results to one writer in this order.
     pub fn hand_over(&mut self, out: &mut BuiltDoc) {
         out.cols_size = self.cols.heap_size();
         std::mem::swap(&mut self.cols, &mut out.cols);
-        self.cols.clear();
+        self.cols.clear_values();
         self.hand_over_strings(out);
     }
 
@@ -520,10 +570,12 @@ impl DocBuilder {
     /// swap would leave the builder the memory of a document another thread
     /// wrote, cold in this thread's cache and sized for that document; with
     /// a copy the builder's memory stays warm and grown.
+    ///
+    /// The builder keeps its names too, so that ids taken before stay valid.
     pub fn hand_over_copy(&mut self, out: &mut BuiltDoc) {
         out.cols_size = self.cols.heap_size();
         self.cols.copy_to(&mut out.cols);
-        self.cols.clear();
+        self.cols.clear_values();
         self.hand_over_strings(out);
     }
 
@@ -1012,6 +1064,69 @@ mod tests {
             wtr.finish().unwrap()
         };
         assert_eq!(write(&reused), write(&fresh));
+    }
+
+    #[test]
+    fn ids_hold_wherever_the_builder_has_the_names_they_were_taken_under() {
+        use super::BuiltDoc;
+        use crate::WriterBuilder;
+        let name = |b: &mut DocBuilder| {
+            let word = b.layer("word");
+            (word, b.attr(word, "upos", AttrType::Str))
+        };
+        let fill = |b: &mut DocBuilder, (word, upos): (LayerId, AttrId), text: &str| {
+            b.set_id(text);
+            b.text_mut().push_str(text);
+            let w = b.push_span(word, 0, 2);
+            b.set_str(upos, w, text);
+        };
+        // What a builder named afresh for each document writes.
+        let expected = |texts: &[&str]| {
+            let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+            for text in texts {
+                let mut b = DocBuilder::new();
+                let ids = name(&mut b);
+                fill(&mut b, ids, text);
+                wtr.add_built(&b).unwrap();
+            }
+            wtr.finish().unwrap()
+        };
+
+        let mut b = DocBuilder::new();
+        let ids = name(&mut b);
+        let names = b.names();
+        let mut wtr = WriterBuilder::new().build(Vec::new()).unwrap();
+        let mut doc = BuiltDoc::new();
+        fill(&mut b, ids, "one");
+        // A copy leaves the builder its names, and gives them to `doc`.
+        b.hand_over_copy(&mut doc);
+        assert_eq!(b.names(), names);
+        wtr.add_built_doc(&doc).unwrap();
+        fill(&mut b, ids, "two");
+        // A swap gives the builder `doc`'s memory: the same names.
+        b.hand_over(&mut doc);
+        assert_eq!(b.names(), names);
+        wtr.add_built_doc(&doc).unwrap();
+        fill(&mut b, ids, "three");
+        // A new document has none: the ids no longer hold.
+        let mut fresh = BuiltDoc::new();
+        b.hand_over(&mut fresh);
+        assert_ne!(b.names(), names);
+        wtr.add_built_doc(&fresh).unwrap();
+        b.clear();
+        let ids = name(&mut b);
+        assert_ne!(b.names(), names, "names taken again are new names");
+        fill(&mut b, ids, "four");
+        wtr.add_built(&b).unwrap();
+        assert_eq!(wtr.finish().unwrap(), expected(&["one", "two", "three", "four"]));
+
+        // Naming anything more changes the names.
+        let before = b.names();
+        b.layer("sentence");
+        assert_ne!(b.names(), before);
+        let before = b.names();
+        b.attr(ids.0, "lemma", AttrType::Str);
+        assert_ne!(b.names(), before);
     }
 
     #[test]
