@@ -29,6 +29,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 MB = 1_000_000
+# The treebank repeated to the size of EWT train (see `prepare`).
+EWT_COPIES = 8
+EWT_X = f"ewt-dev-x{EWT_COPIES}"
 GNU_TIME = "/usr/bin/time"
 
 
@@ -134,6 +137,14 @@ class Suite:
             if not os.path.exists(dst) or os.path.getsize(dst) != os.path.getsize(a.ewt):
                 shutil.copyfile(a.ewt, dst)
             self.inputs["ewt-dev"] = {"kind": "conllu", "path": dst, "bytes": os.path.getsize(dst), "source": a.ewt}
+            # The issue's figures are for EWT train (204,577 words), which
+            # this machine does not have: the dev treebank eight times over
+            # (201,176 words) is a treebank of that size, where start-up
+            # costs no longer hide the speed of the work itself.
+            dst8 = self.path(f"ewt-dev-x{EWT_COPIES}.conllu")
+            repeat_treebank(a.ewt, dst8, EWT_COPIES)
+            self.inputs[EWT_X] = {"kind": "conllu", "path": dst8, "bytes": os.path.getsize(dst8), "source": a.ewt,
+                                  "copies": EWT_COPIES}
         else:
             log("no EWT treebank found: the treebank rows are left out")
         tagged_sizes = sorted(set([1] + self.sizes))
@@ -174,7 +185,7 @@ class Suite:
         """The peers are slow (Python): the treebank and the smallest
         generated CoNLL-U only."""
         out = [n for n in self.conllu_inputs() if n == "ewt-dev"]
-        gen = [n for n in self.conllu_inputs() if n != "ewt-dev"]
+        gen = [n for n in self.conllu_inputs() if not n.startswith("ewt-")]
         return out + gen[:1]
 
     # ------------------------------------------------------------------
@@ -225,12 +236,17 @@ class Suite:
 
     def cores(self):
         """One core against two: convert and export (-j 1, -j 2) and scan (1,
-        2 threads) on the largest input of at most 100 MB of each kind."""
+        2 threads) on the largest generated input of at most 100 MB of each
+        kind, and on the treebank of the size of EWT train."""
+        picked = []
         for kind in ("tagged", "conllu"):
-            names = [n for n in self.inputs if self.inputs[n]["kind"] == kind and self.inputs[n]["bytes"] <= 150 * MB]
-            if not names:
-                continue
-            name = max(names, key=lambda n: self.inputs[n]["bytes"])
+            names = [n for n in self.inputs if self.inputs[n]["kind"] == kind and self.inputs[n]["bytes"] <= 150 * MB
+                     and not n.startswith("ewt-")]
+            if names:
+                picked.append((kind, max(names, key=lambda n: self.inputs[n]["bytes"])))
+        if EWT_X in self.inputs:
+            picked.append(("conllu", EWT_X))
+        for kind, name in picked:
             i = self.inputs[name]
             out = self.path(f"{name}.cores.strata")
             for j in (1, 2):
@@ -487,6 +503,35 @@ def _short(v):
     if isinstance(v, list):
         return "[" + ",".join(_short(x) for x in v) + "]"
     return str(v)
+
+
+def repeat_treebank(src, dst, copies):
+    """Writes `copies` copies of a CoNLL-U treebank one after the other,
+    copy k's document ids ending in `-k`, and its paragraph and sentence
+    ids that start with their document's id too, so that every id stays
+    unique and ids still follow from their document's as in the source.
+    Rewritten only when missing or of another size."""
+    with open(src, encoding="utf-8", newline="") as f:
+        lines = f.read().splitlines(keepends=True)
+    out = []
+    for k in range(1, copies + 1):
+        doc = None
+        for line in lines:
+            for prefix in ("# newdoc id = ", "# newpar id = ", "# sent_id = "):
+                if line.startswith(prefix):
+                    value = line[len(prefix):]
+                    if prefix == "# newdoc id = ":
+                        doc = value.rstrip("\n")
+                    if doc and value.startswith(doc):
+                        line = f"{prefix}{doc}-{k}{value[len(doc):]}"
+                    break
+            out.append(line)
+    data = "".join(out).encode("utf-8")
+    if os.path.exists(dst) and os.path.getsize(dst) == len(data):
+        return
+    with open(dst + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(dst + ".tmp", dst)
 
 
 def _same_file(a, b):
