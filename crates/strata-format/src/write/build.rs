@@ -78,8 +78,9 @@ struct Columns {
 #[derive(Debug, Default)]
 struct LayerCols {
     name: String,
-    starts: Vec<u64>,
-    ends: Vec<u64>,
+    /// Each span's start and end: one push per span (two columns would
+    /// take two).
+    extents: Vec<(u64, u64)>,
     /// String code + 1 of each span's label, 0 for none; spans past the
     /// end have none (most layers have no labels: nothing is stored).
     labels: Vec<u32>,
@@ -89,18 +90,18 @@ struct LayerCols {
     frags: Vec<(u64, u64)>,
     attrs: Vec<AttrCol>,
     used_attrs: usize,
-    rels: Vec<(u64, u64)>,
-    rel_labels: Vec<u32>,
+    /// Each relation's from, to, and the string code + 1 of its label (0
+    /// for none).
+    rels: Vec<(u64, u64, u32)>,
 }
 
 #[derive(Debug)]
 struct AttrCol {
     name: String,
     ty: AttrType,
-    /// The spans that have a value, increasing.
-    spans: Vec<u32>,
-    /// String code + 1, or the bits of an int.
-    values: Vec<u64>,
+    /// The spans that have a value, increasing, each with its value: the
+    /// string code + 1, or the bits of an int.
+    values: Vec<(u32, u64)>,
 }
 
 impl Columns {
@@ -124,17 +125,14 @@ impl Columns {
         self.text.clear();
         self.metadata.clear();
         for layer in &mut self.layers[..self.used] {
-            layer.starts.clear();
-            layer.ends.clear();
+            layer.extents.clear();
             layer.labels.clear();
             layer.frag_ends.clear();
             layer.frags.clear();
             for attr in &mut layer.attrs[..layer.used_attrs] {
-                attr.spans.clear();
                 attr.values.clear();
             }
             layer.rels.clear();
-            layer.rel_labels.clear();
         }
     }
 
@@ -156,15 +154,12 @@ impl Columns {
             self.copy_names_to(out);
         }
         for (l, o) in self.layers().iter().zip(&mut out.layers) {
-            o.starts.clone_from(&l.starts);
-            o.ends.clone_from(&l.ends);
+            o.extents.clone_from(&l.extents);
             o.labels.clone_from(&l.labels);
             o.frag_ends.clone_from(&l.frag_ends);
             o.frags.clone_from(&l.frags);
             o.rels.clone_from(&l.rels);
-            o.rel_labels.clone_from(&l.rel_labels);
             for (a, to) in l.attrs().iter().zip(&mut o.attrs) {
-                to.spans.clone_from(&a.spans);
                 to.values.clone_from(&a.values);
             }
         }
@@ -179,7 +174,7 @@ impl Columns {
             o.attrs.truncate(l.used_attrs);
             for (i, a) in l.attrs().iter().enumerate() {
                 if i == o.attrs.len() {
-                    o.attrs.push(AttrCol { name: String::new(), ty: a.ty, spans: Vec::new(), values: Vec::new() });
+                    o.attrs.push(AttrCol { name: String::new(), ty: a.ty, values: Vec::new() });
                 }
                 let to = &mut o.attrs[i];
                 to.name.clone_from(&a.name);
@@ -199,15 +194,15 @@ impl Columns {
         for l in self.layers() {
             let mut layer = Layer::new(l.name.clone());
             let mut prev = 0;
-            for s in 0..l.starts.len() {
-                let mut span = Span::new(l.starts[s], l.ends[s]);
+            for (s, &(start, end)) in l.extents.iter().enumerate() {
+                let mut span = Span::new(start, end);
                 span.label = label(l.label(s));
                 span.fragments = l.frags[prev as usize..l.frag_end(s) as usize].to_vec();
                 prev = l.frag_end(s);
                 layer.spans.push(span);
             }
             for a in l.attrs() {
-                for (&s, &v) in a.spans.iter().zip(&a.values) {
+                for &(s, v) in &a.values {
                     let value = match a.ty {
                         AttrType::Str => AttrValue::Str(get(v as u32 - 1).to_string()),
                         AttrType::Int => AttrValue::Int(v as i64),
@@ -215,7 +210,7 @@ impl Columns {
                     layer.spans[s as usize].attrs.push((a.name.clone(), value));
                 }
             }
-            for (&(from, to), &code) in l.rels.iter().zip(&l.rel_labels) {
+            for &(from, to, code) in &l.rels {
                 layer.relations.push(Relation { from, to, label: label(code) });
             }
             doc.layers.push(layer);
@@ -414,7 +409,7 @@ impl DocBuilder {
         match l.attrs[at..].iter().position(same) {
             Some(k) => l.attrs.swap(at, at + k),
             None => {
-                let col = AttrCol { name: name.to_string(), ty, spans: Vec::new(), values: Vec::new() };
+                let col = AttrCol { name: name.to_string(), ty, values: Vec::new() };
                 l.attrs.push(col);
                 let last = l.attrs.len() - 1;
                 l.attrs.swap(at, last);
@@ -430,9 +425,8 @@ impl DocBuilder {
     #[inline]
     pub fn push_span(&mut self, layer: LayerId, start: u64, end: u64) -> usize {
         let l = &mut self.cols.layers[layer.0];
-        l.starts.push(start);
-        l.ends.push(end);
-        l.starts.len() - 1
+        l.extents.push((start, end));
+        l.extents.len() - 1
     }
 
     /// Adds a fragment to the last span of the layer, making it a
@@ -442,7 +436,7 @@ impl DocBuilder {
     /// When the layer has no span.
     pub fn push_fragment(&mut self, layer: LayerId, start: u64, end: u64) {
         let l = &mut self.cols.layers[layer.0];
-        let n = l.starts.len();
+        let n = l.extents.len();
         assert!(n > 0, "push_fragment needs a span");
         l.frag_ends.resize(n, l.frags.len() as u64);
         l.frags.push((start, end));
@@ -451,19 +445,19 @@ impl DocBuilder {
 
     /// The number of spans of a layer.
     pub fn span_count(&self, layer: LayerId) -> usize {
-        self.cols.layers[layer.0].starts.len()
+        self.cols.layers[layer.0].extents.len()
     }
 
     /// Changes the end of a span.
     pub fn set_span_end(&mut self, layer: LayerId, span: usize, end: u64) {
-        self.cols.layers[layer.0].ends[span] = end;
+        self.cols.layers[layer.0].extents[span].1 = end;
     }
 
     /// Sets the label of a span.
     pub fn set_label(&mut self, layer: LayerId, span: usize, label: &str) {
         let code = self.strings.intern(label.as_bytes()) + 1;
         let l = &mut self.cols.layers[layer.0];
-        assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
+        assert!(span < l.extents.len(), "span {span} of layer {:?} does not exist", l.name);
         if l.labels.len() <= span {
             l.labels.resize(span + 1, 0);
         }
@@ -504,22 +498,16 @@ impl DocBuilder {
     #[inline(always)]
     fn set(&mut self, attr: AttrId, span: usize, ty: AttrType, value: u64) {
         let l = &mut self.cols.layers[attr.layer];
-        assert!(span < l.starts.len(), "span {span} of layer {:?} does not exist", l.name);
+        assert!(span < l.extents.len(), "span {span} of layer {:?} does not exist", l.name);
         let a = &mut l.attrs[attr.attr];
         assert!(a.ty == ty, "attribute {:?} is a {}, not a {}", a.name, a.ty.name(), ty.name());
         let span = u32::try_from(span).expect("a layer of a document holds fewer than 2^32 spans");
-        match a.spans.last() {
-            Some(&last) if last >= span => match a.spans.binary_search(&span) {
-                Ok(i) => a.values[i] = value,
-                Err(i) => {
-                    a.spans.insert(i, span);
-                    a.values.insert(i, value);
-                }
+        match a.values.last() {
+            Some(&(last, _)) if last >= span => match a.values.binary_search_by_key(&span, |&(s, _)| s) {
+                Ok(i) => a.values[i].1 = value,
+                Err(i) => a.values.insert(i, (span, value)),
             },
-            _ => {
-                a.spans.push(span);
-                a.values.push(value);
-            }
+            _ => a.values.push((span, value)),
         }
     }
 
@@ -536,9 +524,7 @@ impl DocBuilder {
     #[inline]
     pub fn push_relation_utf8(&mut self, layer: LayerId, from: u64, to: u64, label: Option<&[u8]>) {
         let code = label.map_or(0, |s| self.strings.intern(s) + 1);
-        let l = &mut self.cols.layers[layer.0];
-        l.rels.push((from, to));
-        l.rel_labels.push(code);
+        self.cols.layers[layer.0].rels.push((from, to, code));
     }
 
     /// The owned document.
@@ -610,8 +596,8 @@ impl Columns {
     fn heap_size(&self) -> usize {
         let mut n = self.text.len() + self.id.len();
         for l in self.layers() {
-            n += l.starts.len() * 36 + l.frags.len() * 16 + l.rels.len() * 20;
-            n += l.attrs().iter().map(|a| a.spans.len() * 12).sum::<usize>();
+            n += l.extents.len() * 20 + l.frags.len() * 16 + l.rels.len() * 24;
+            n += l.attrs().iter().map(|a| a.values.len() * 16).sum::<usize>();
         }
         n
     }
@@ -815,12 +801,12 @@ impl<W: Write> Writer<W> {
             if l.name.is_empty() || layers[..i].iter().any(|o| o.name == l.name) {
                 return false;
             }
-            if !l.starts.iter().zip(&l.ends).all(|(&s, &e)| inside((s, e))) {
+            if !l.extents.iter().all(|&e| inside(e)) {
                 return false;
             }
             if !l.frags.is_empty() {
                 let mut prev = 0;
-                for end in (0..l.starts.len()).map(|s| l.frag_end(s)) {
+                for end in (0..l.extents.len()).map(|s| l.frag_end(s)) {
                     if end - prev == 1 {
                         return false;
                     }
@@ -833,10 +819,10 @@ impl<W: Write> Writer<W> {
             let schema_layer = self.layer_ix.get(&l.name).map(|&ix| &self.schema.layers[ix]);
             let attrs = l.attrs();
             for (a, attr) in attrs.iter().enumerate() {
-                if attr.spans.is_empty() {
+                if attr.values.is_empty() {
                     continue;
                 }
-                if attrs[..a].iter().any(|o| o.name == attr.name && !o.spans.is_empty()) {
+                if attrs[..a].iter().any(|o| o.name == attr.name && !o.values.is_empty()) {
                     return false;
                 }
                 let known = schema_layer.and_then(|sl| sl.attr_index(&attr.name).map(|ix| sl.attrs[ix].ty));
@@ -844,8 +830,8 @@ impl<W: Write> Writer<W> {
                     return false;
                 }
             }
-            let n = l.starts.len() as u64;
-            if !l.rels.iter().all(|&(from, to)| from < n && to < n) {
+            let n = l.extents.len() as u64;
+            if !l.rels.iter().all(|&(from, to, _)| from < n && to < n) {
                 return false;
             }
         }
@@ -882,7 +868,7 @@ impl<W: Write> Writer<W> {
         self.encode_metadata(&cols.metadata, out);
 
         let mut layers: Vec<(usize, &LayerCols)> = Vec::new();
-        for layer in cols.layers().iter().filter(|l| !l.starts.is_empty()) {
+        for layer in cols.layers().iter().filter(|l| !l.extents.is_empty()) {
             let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
             layers.push((ix, layer));
         }
@@ -894,10 +880,10 @@ impl<W: Write> Writer<W> {
     }
 
     fn encode_layer_built(&mut self, ix: usize, l: &LayerCols, remap: &mut Remap, out: &mut Vec<u8>) {
-        let n = l.starts.len();
+        let n = l.extents.len();
         put_varint(out, ix as u64);
         put_varint(out, n as u64);
-        put_extents(out, l.starts.iter().copied().zip(l.ends.iter().copied()), self.widths);
+        put_extents(out, l.extents.iter().copied(), self.widths);
         let mut codes = std::mem::take(&mut remap.codes);
         codes.clear();
         if !l.labels.is_empty() {
@@ -920,7 +906,7 @@ impl<W: Write> Writer<W> {
         // Attributes are declared in the order `encode` meets them: by the
         // first span that has one, then in the order of a span's attributes.
         let mut order: Vec<(u32, usize)> =
-            l.attrs().iter().enumerate().filter_map(|(k, a)| a.spans.first().map(|&s| (s, k))).collect();
+            l.attrs().iter().enumerate().filter_map(|(k, a)| a.values.first().map(|&(s, _)| (s, k))).collect();
         order.sort_unstable();
         let mut columns: Vec<(usize, &AttrCol)> = Vec::with_capacity(order.len());
         for (_, k) in order {
@@ -945,13 +931,12 @@ impl<W: Write> Writer<W> {
                 AttrType::Str => {
                     // Interned in span order, as `encode` does.
                     values.clear();
-                    let pairs = attr.spans.iter().zip(&attr.values);
-                    values.extend(pairs.map(|(&s, &code)| (u64::from(s), self.remap_built(remap, code))));
+                    values.extend(attr.values.iter().map(|&(s, code)| (u64::from(s), self.remap_built(remap, code))));
                     put_str_attr(out, n, &values, self.widths);
                 }
                 AttrType::Int => {
                     let mut ints = vec![None; n];
-                    for (&s, &v) in attr.spans.iter().zip(&attr.values) {
+                    for &(s, v) in &attr.values {
                         ints[s as usize] = Some(v as i64);
                     }
                     put_int_attr(out, &ints, self.widths);
@@ -962,9 +947,9 @@ impl<W: Write> Writer<W> {
 
         put_varint(out, l.rels.len() as u64);
         if !l.rels.is_empty() {
-            put_relations(out, l.rels.iter().copied(), self.widths);
+            put_relations(out, l.rels.iter().map(|&(from, to, _)| (from, to)), self.widths);
             codes.clear();
-            for &c in &l.rel_labels {
+            for &(_, _, c) in &l.rels {
                 codes.push(self.remap_built(remap, u64::from(c)));
             }
             put_column(out, codes.iter().copied(), self.widths);
