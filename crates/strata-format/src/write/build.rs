@@ -596,7 +596,7 @@ impl Columns {
     fn heap_size(&self) -> usize {
         let mut n = self.text.len() + self.id.len();
         for l in self.layers() {
-            n += l.extents.len() * 20 + l.frags.len() * 16 + l.rels.len() * 24;
+            n += l.extents.len() * 36 + l.frags.len() * 16 + l.rels.len() * 24;
             n += l.attrs().iter().map(|a| a.values.len() * 16).sum::<usize>();
         }
         n
