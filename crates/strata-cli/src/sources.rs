@@ -609,23 +609,13 @@ fn next_built<R: BufRead>(
 ) -> Option<Result<(Doc, strata_conllu::Report), strata_conllu::Rejected>> {
     let result = reader.next_built()?;
     Some(result.map(|report| {
-        let doc = match how {
-            HandOver::Here(recycle) => {
-                let mut doc = recycle.take();
-                reader.builder_mut().hand_over(&mut doc);
-                doc
-            }
-            HandOver::Elsewhere(recycle) => {
-                let mut doc = recycle.take();
-                let builder = reader.builder_mut();
-                if builder.heap_size() <= COPY_BYTES {
-                    builder.hand_over_copy(&mut doc);
-                } else {
-                    builder.hand_over(&mut doc);
-                }
-                doc
-            }
-        };
+        let (HandOver::Here(recycle) | HandOver::Elsewhere(recycle)) = how;
+        let mut doc = recycle.take();
+        let builder = reader.builder_mut();
+        match how {
+            HandOver::Elsewhere(_) if builder.heap_size() <= COPY_BYTES => builder.hand_over_copy(&mut doc),
+            _ => builder.hand_over(&mut doc),
+        }
         (Doc::Built(doc), report)
     }))
 }
