@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(tagged sgml reader jsonl conllu brat)
+[ ${#targets[@]} -gt 0 ] || targets=(tagged sgml reader jsonl conllu conllu_paths brat)
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
@@ -22,6 +22,13 @@ for t in "${targets[@]}"; do
     reader) cp ../../spec/vectors/*.strata "corpus/$t/" 2>/dev/null || true ;;
     jsonl) split -l 1 ../../examples/news.jsonl "corpus/$t/line-" 2>/dev/null || true ;;
     conllu) cp ../../crates/strata-conllu/tests/data/*.conllu "corpus/$t/" 2>/dev/null || true ;;
+    conllu_paths)
+      # The first byte chooses the chunk size and the hand-overs.
+      for f in ../../crates/strata-conllu/tests/data/*.conllu; do
+        for knobs in 00 03 a5; do
+          { printf "\\x$knobs"; cat "$f"; } >"corpus/$t/$(basename "$f" .conllu)-$knobs"
+        done
+      done ;;
     brat)
       # A pair as one input: the .txt, a NUL byte, the .ann.
       for ann in ../../crates/strata-brat/tests/data/*.ann; do
