@@ -141,7 +141,7 @@ class Suite:
             # this machine does not have: the dev treebank eight times over
             # (201,176 words) is a treebank of that size, where start-up
             # costs no longer hide the speed of the work itself.
-            dst8 = self.path(f"ewt-dev-x{EWT_COPIES}.conllu")
+            dst8 = self.path(f"{EWT_X}.conllu")
             repeat_treebank(a.ewt, dst8, EWT_COPIES)
             self.inputs[EWT_X] = {"kind": "conllu", "path": dst8, "bytes": os.path.getsize(dst8), "source": a.ewt,
                                   "copies": EWT_COPIES}
