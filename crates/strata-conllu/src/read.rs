@@ -80,9 +80,14 @@ pub struct Reader<R> {
     default_id: String,
     /// Lines read so far.
     line: u64,
-    /// The current sentence block: its lines, each with its line feed.
+    /// The current sentence block: its lines, each with its line feed,
+    /// unless `in_place` says it is in the input's buffer.
     buf: Vec<u8>,
-    /// Where each line of `buf` starts.
+    /// The length of the current block when it is the start of the input's
+    /// buffer (`BufRead::fill_buf`), not consumed until it is parsed; 0
+    /// when it is in `buf`.
+    in_place: usize,
+    /// Where each line of the block starts.
     starts: Vec<usize>,
     /// The input line of `buf`'s first line.
     block_line: u64,
@@ -385,6 +390,7 @@ impl<R: BufRead> Reader<R> {
             default_id: default_id.to_string(),
             line: 0,
             buf: Vec::with_capacity(1 << 12),
+            in_place: 0,
             starts: Vec::new(),
             block_line: 1,
             block_problem: None,
@@ -450,9 +456,12 @@ impl<R: BufRead> Reader<R> {
     /// Reads the next sentence block into `buf`. `Ok(false)` at the end of
     /// the input.
     fn read_block(&mut self) -> std::io::Result<bool> {
-        self.buf.clear();
         self.starts.clear();
         self.block_problem = None;
+        if self.block_in_place()? {
+            return Ok(true);
+        }
+        self.buf.clear();
         loop {
             self.read_plain_lines()?;
             let start = self.buf.len();
@@ -514,6 +523,39 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
+    /// Takes the next block where it lies, in the input's buffer, when the
+    /// buffer holds all of it: its lines (none of them blank), the empty
+    /// line after it, and [`SCAN_PADDING`] bytes from the block's end. That
+    /// is every block of an input in memory but its last, and most blocks
+    /// of a file read through a buffer; they are parsed without a copy.
+    /// Any other block (one that starts with blank lines, or does not end
+    /// in a plain empty line, or runs past the buffer) is left to
+    /// `read_block`.
+    fn block_in_place(&mut self) -> std::io::Result<bool> {
+        let available = match self.rdr.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let (mut used, mut lines) = (0, 0);
+        for nl in LineFeeds::new(available) {
+            if matches!(available[used], b' ' | b'\t' | b'\r' | b'\n') {
+                break;
+            }
+            self.starts.push(used);
+            used = nl + 1;
+            lines += 1;
+        }
+        if used == 0 || available.get(used) != Some(&b'\n') || available.len() < used + SCAN_PADDING {
+            self.starts.clear();
+            return Ok(false);
+        }
+        self.block_line = self.line + 1;
+        self.line += lines + 1;
+        self.in_place = used;
+        Ok(true)
+    }
+
     /// Appends the whole lines in the reader's buffer that start with
     /// neither a space, a tab nor a CR (so are not blank) to the block, with
     /// one copy; `read_block` takes any other line itself.
@@ -558,69 +600,126 @@ impl<R: BufRead> Reader<R> {
         Some(Ok(Report { errors: doc.errors, warnings: doc.warnings, lines }))
     }
 
-    /// Adds the block in `buf` to the current document. A valid
-    /// `# global.columns` line of the block holds for the next blocks even
-    /// when the block has an error, so that where the count changes depends
-    /// on the lines alone (`crate::Chunker` relies on it).
+    /// Adds the current block to the current document, and consumes it
+    /// from the input when it is parsed there. A valid `# global.columns`
+    /// line of the block holds for the next blocks even when the block has
+    /// an error, so that where the count changes depends on the lines alone
+    /// (`crate::Chunker` relies on it).
     fn parse_block(&mut self) {
-        let columns = self.columns;
-        for (i, &s) in self.starts.iter().enumerate() {
-            if self.buf[s] == b'#' {
-                let end = self.starts.get(i + 1).map_or(self.buf.len(), |&e| e);
-                let line = &self.buf[s..end];
+        let in_place = std::mem::take(&mut self.in_place);
+        let Reader {
+            rdr,
+            buf,
+            starts,
+            block_line,
+            line,
+            block_problem,
+            columns,
+            cur,
+            stray,
+            scratch,
+            builder,
+            ids,
+            ..
+        } = self;
+        let (padded, block_len) = if in_place > 0 {
+            match block_bytes(rdr, in_place) {
+                Ok(padded) => (padded, in_place),
+                Err(e) => {
+                    let doc = cur.get_or_insert_with(DocState::default);
+                    doc.errors.push(Problem {
+                        line: *block_line,
+                        column: 1,
+                        message: format!("cannot read the input: {e}"),
+                    });
+                    return;
+                }
+            }
+        } else {
+            // `scan` reads whole windows past a line's end: zeros after the
+            // block, left there until the next block is read.
+            let block_len = buf.len();
+            buf.resize(block_len + SCAN_PADDING, 0);
+            (&buf[..], block_len)
+        };
+        let block = &padded[..block_len];
+        for (i, &s) in starts.iter().enumerate() {
+            if block[s] == b'#' {
+                let end = starts.get(i + 1).map_or(block_len, |&e| e);
+                let line = &block[s..end];
                 if let Some(n) = declared_columns(line.strip_suffix(b"\n").unwrap_or(line)) {
-                    self.columns = n;
+                    *columns = n;
                 }
             }
         }
-        let Some(doc) = self.cur.as_mut() else { return };
-        if doc.first_line == 0 {
-            doc.first_line = self.block_line;
-        }
-        doc.last_line = self.line;
-        doc.errors.append(&mut self.stray);
-        // `scan` reads whole windows past a line's end: zeros after the
-        // block, left there until the next block is read.
-        let block_len = self.buf.len();
-        self.buf.resize(block_len + SCAN_PADDING, 0);
-        let (block, padded) = (&self.buf[..block_len], &self.buf[..]);
-        // A vector check first (most blocks are valid); the standard one
-        // says where a block is not.
-        let text = match simdutf8::basic::from_utf8(block).or_else(|_| std::str::from_utf8(block)) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.valid_up_to();
-                let i = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
-                let start = self.starts.get(i).copied().unwrap_or(0);
-                let column = String::from_utf8_lossy(&self.buf[start..at]).chars().count() as u64 + 1;
-                doc.errors.push(Problem {
-                    line: self.block_line + i as u64,
-                    column,
-                    message: format!("expected UTF-8, found the byte 0x{:02x}", self.buf[at]),
-                });
-                return;
+        if let Some(doc) = cur.as_mut() {
+            if doc.first_line == 0 {
+                doc.first_line = *block_line;
             }
-        };
-        if let Some(p) = self.block_problem.take() {
-            doc.errors.push(p);
-            return;
-        }
-        if text.len() > MAX_BLOCK {
-            doc.errors.push(Problem {
-                line: self.block_line,
-                column: 1,
-                message: format!("expected a sentence of at most 4 GiB, found one of {} bytes", text.len()),
-            });
-            return;
-        }
-        match scan(text, padded, &self.starts, self.block_line, columns, &mut self.scratch) {
-            Err(p) => doc.errors.push(p),
-            Ok(()) => {
-                let block = Block { text, padded, starts: &self.starts, first_line: self.block_line };
-                build(doc, &mut self.builder, &self.ids, &block, &mut self.scratch)
+            doc.last_line = *line;
+            doc.errors.append(stray);
+            let checked = check_block(block, starts, *block_line, block_problem.take());
+            match checked.and_then(|text| scan(text, padded, starts, *block_line, *columns, scratch).map(|()| text)) {
+                Err(p) => doc.errors.push(p),
+                Ok(text) => {
+                    let block = Block { text, padded, starts, first_line: *block_line };
+                    build(doc, builder, ids, &block, scratch)
+                }
             }
+        }
+        if in_place > 0 {
+            // The block and the empty line after it.
+            rdr.consume(in_place + 1);
         }
     }
+}
+
+/// The first `len` bytes of the input's buffer, which `Reader::block_in_place`
+/// found there, and the [`SCAN_PADDING`] bytes after them. A `BufRead` gives
+/// back what it gave until it is consumed; one that does not gets an error,
+/// not a wrong parse.
+fn block_bytes<R: BufRead>(rdr: &mut R, len: usize) -> std::io::Result<&[u8]> {
+    let available = rdr.fill_buf()?;
+    if available.len() < len + SCAN_PADDING {
+        return Err(std::io::Error::other("the input's buffer shrank before its sentence was read"));
+    }
+    Ok(available)
+}
+
+/// The block as text, checked before it is scanned: UTF-8 (a vector check
+/// first, as most blocks are valid; the standard one says where a block is
+/// not), the problem with how it ended, and its size.
+fn check_block<'b>(
+    block: &'b [u8],
+    starts: &[usize],
+    block_line: u64,
+    ended_badly: Option<Problem>,
+) -> Result<&'b str, Problem> {
+    let text = match simdutf8::basic::from_utf8(block).or_else(|_| std::str::from_utf8(block)) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let i = starts.partition_point(|&s| s <= at).saturating_sub(1);
+            let start = starts.get(i).copied().unwrap_or(0);
+            let column = String::from_utf8_lossy(&block[start..at]).chars().count() as u64 + 1;
+            return Err(Problem {
+                line: block_line + i as u64,
+                column,
+                message: format!("expected UTF-8, found the byte 0x{:02x}", block[at]),
+            });
+        }
+    };
+    if let Some(p) = ended_badly {
+        return Err(p);
+    }
+    if text.len() > MAX_BLOCK {
+        return Err(Problem {
+            line: block_line,
+            column: 1,
+            message: format!("expected a sentence of at most 4 GiB, found one of {} bytes", text.len()),
+        });
+    }
+    Ok(text)
 }
 
 /// Appends a surface token's form to the text, after a space when the
@@ -687,7 +786,10 @@ impl<R: BufRead> Reader<R> {
                 }
             }
             self.pending = false;
-            let newdoc = find_newdoc(&self.buf, &self.starts);
+            let newdoc = match self.in_place {
+                0 => find_newdoc(&self.buf, &self.starts),
+                len => block_bytes(&mut self.rdr, len).ok().and_then(|b| find_newdoc(&b[..len], &self.starts)),
+            };
             if newdoc.is_some() && self.cur.is_some() {
                 self.pending = true;
                 return self.finish(false);
@@ -1631,8 +1733,52 @@ mod tests {
     use super::{
         byte_mask128, byte_mask64, byte_mask64_words, default_deps, deps_is_default, equal_bytes16,
         equal_bytes16_words, find_line_feed, for_each_tab, has_pipe, nine_tabs, number, plain_lines, same_field, Kind,
-        LineFeeds, WordLine, SCAN_PADDING,
+        LineFeeds, Reader, WordLine, SCAN_PADDING,
     };
+    use std::io::BufRead;
+
+    /// A reader of bytes in memory that records what is consumed.
+    struct Consumes<'a> {
+        rest: &'a [u8],
+        consumed: Vec<usize>,
+    }
+
+    impl std::io::Read for Consumes<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = std::io::Read::read(&mut self.rest, out)?;
+            self.consumed.push(n);
+            Ok(n)
+        }
+    }
+
+    impl BufRead for Consumes<'_> {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            Ok(self.rest)
+        }
+
+        fn consume(&mut self, amt: usize) {
+            self.rest = &self.rest[amt..];
+            self.consumed.push(amt);
+        }
+    }
+
+    #[test]
+    fn sentences_in_the_input_buffer_are_taken_in_place_whole() {
+        let sentence = |id: &str| format!("# sent_id = {id}\n1\tHi\thi\tINTJ\t_\t_\t0\troot\t0:root\t_\n\n");
+        let (a, b) = (sentence("a"), sentence("b"));
+        // Long enough that the padding after `a` and `b` is in the buffer.
+        let c = sentence(&"c".repeat(SCAN_PADDING));
+        let input = format!("{a}{b}{c}");
+        let mut reader = Reader::new(Consumes { rest: input.as_bytes(), consumed: Vec::new() }, "doc");
+        let item = reader.next().unwrap().unwrap();
+        assert!(item.errors.is_empty() && item.document.layer("sentence").unwrap().spans.len() == 3);
+        let consumed = reader.into_inner().consumed;
+        // Each of the first two at once, with its empty line, after it was
+        // parsed; the last (too close to the end) line by line.
+        assert_eq!(consumed[..2], [a.len(), b.len()]);
+        assert!(consumed.len() > 3);
+        assert_eq!(consumed.iter().sum::<usize>(), input.len());
+    }
 
     /// Lines of every length up to two windows of the tab search, with the
     /// byte at every position (and next to the ends) set.

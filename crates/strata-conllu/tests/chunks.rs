@@ -37,9 +37,16 @@ fn chunked<R: std::io::BufRead>(input: R, target: usize) -> (Vec<String>, usize)
 }
 
 /// Asserts that every chunk size gives the whole-input result; returns the
-/// most chunks seen.
+/// most chunks seen. The whole input is read in place (from memory) and
+/// copied (a buffer of one byte never holds a sentence; one of 150 holds
+/// some), with the same result.
 fn assert_same(input: &[u8]) -> usize {
     let expected = whole(input);
+    for capacity in [1, 150] {
+        let copied: Vec<String> =
+            Reader::new(BufReader::with_capacity(capacity, input), "doc").map(|item| format!("{item:?}")).collect();
+        assert_eq!(copied, expected, "buffer of {capacity}, input {:?}", String::from_utf8_lossy(input));
+    }
     let mut most = 0;
     for target in [0, 1, 40, 200, 1000, usize::MAX] {
         let (items, chunks) = chunked(input, target);
