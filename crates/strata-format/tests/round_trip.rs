@@ -743,3 +743,83 @@ fn a_builder_that_forgets_its_strings_twice_frees_both_copies() {
         wtr.add_built_doc(&out).unwrap();
     }
 }
+
+/// A builder that keeps its layers and attributes named from document to
+/// document (as a parser does, with `clear_values`) is written as its
+/// owned documents are, errors included, while the writer looks the names
+/// up once per naming: the same names again, a name added, a type that
+/// disagrees with the declared schema, a name given twice, a new naming.
+#[test]
+fn documents_named_alike_are_written_as_added_ones() {
+    fn plain(b: &mut DocBuilder) {
+        b.text_mut().push_str("Hi there");
+        let token = b.layer("token");
+        let upos = b.attr(token, "upos", AttrType::Str);
+        let n = b.attr(token, "n", AttrType::Int);
+        for (start, end) in [(0, 2), (3, 8)] {
+            let s = b.push_span(token, start, end);
+            b.set_str(upos, s, if start == 0 { "INTJ" } else { "ADV" });
+            b.set_int(n, s, start as i64);
+        }
+        let sentence = b.layer("sentence");
+        b.push_span(sentence, 0, 8);
+    }
+    fn more(b: &mut DocBuilder) {
+        plain(b);
+        let token = b.layer("token");
+        let lemma = b.attr(token, "lemma", AttrType::Str);
+        b.set_str(lemma, 1, "there");
+    }
+    // The declared schema has `head` as an int.
+    fn wrong_type(b: &mut DocBuilder) {
+        plain(b);
+        let token = b.layer("token");
+        let head = b.attr(token, "head", AttrType::Str);
+        b.set_str(head, 0, "two");
+    }
+    fn twice(b: &mut DocBuilder) {
+        plain(b);
+        let token = b.layer("token");
+        let upos = b.attr(token, "upos", AttrType::Int);
+        b.set_int(upos, 0, 1);
+    }
+    type Fill = fn(&mut DocBuilder);
+    let steps: [(&str, bool, Fill); 9] = [
+        ("a", false, plain),
+        ("b", false, plain),
+        ("c", false, more),
+        ("d", false, plain),
+        ("e", false, wrong_type),
+        ("f", false, more),
+        ("g", true, twice),
+        ("h", true, more),
+        ("h", false, more),
+    ];
+    for declared in [false, true] {
+        let build = || {
+            let mut wb = WriterBuilder::new();
+            if declared {
+                wb.schema(schema());
+            }
+            wb.build(Vec::new()).unwrap()
+        };
+        let (mut owned, mut built) = (build(), build());
+        let mut b = DocBuilder::new();
+        let mut refused = 0;
+        for (id, rename, fill) in steps {
+            if rename {
+                b.clear();
+            } else {
+                b.clear_values();
+            }
+            b.set_id(id);
+            fill(&mut b);
+            let expected = owned.add(&b.to_document()).map_err(|e| e.to_string());
+            refused += usize::from(expected.is_err());
+            assert_eq!(built.add_built(&b).map_err(|e| e.to_string()), expected, "document {id}");
+        }
+        // `twice`, the second `h`, and `wrong_type` where `head` is declared.
+        assert_eq!(refused, 2 + usize::from(declared), "declared: {declared}");
+        assert!(built.finish().unwrap() == owned.finish().unwrap(), "declared: {declared}");
+    }
+}

@@ -23,13 +23,15 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rustc_hash::FxHashMap;
+
 use super::interner::{string_at, Interner};
 use super::{declare_layer, put_extents, put_int_attr, put_relations, put_str_attr, Writer};
 use crate::bytes::{put_bytes, put_column, put_varint};
 use crate::error::{Error, Result};
 use crate::layout;
 use crate::model::{AttrType, AttrValue, Document, Layer, Relation, Span, Value};
-use crate::schema::AttrDef;
+use crate::schema::{AttrDef, LayerDef};
 
 /// Numbers the string code spaces of builders, so that a writer never maps
 /// the codes of one builder through the table of another.
@@ -682,9 +684,83 @@ pub(crate) struct Remap {
     arena: String,
     ends: Vec<usize>,
     ids: Vec<u32>,
+    placement: Placement,
     /// Reused buffers.
     codes: Vec<u64>,
     values: Vec<(u64, u64)>,
+    /// Schema index and slot of each layer to encode, and of each
+    /// attribute of one.
+    layer_order: Vec<(usize, usize)>,
+    attr_order: Vec<(usize, usize)>,
+}
+
+/// Where the layers and attributes of a builder's documents go in the
+/// writer's schema, learned for one state of the builder's names
+/// ([`Columns::naming`]): a reader names its documents' layers and
+/// attributes alike, so they are looked up by name once, not in each
+/// document (in a treebank of small documents, that was a tenth of the
+/// writer's time). The schema only grows, so an index once found holds.
+#[derive(Debug, Default)]
+struct Placement {
+    /// The names this is for; 0 for none yet.
+    naming: u64,
+    /// Every layer name is nonempty and given once, and every attribute
+    /// name once in its layer: no document named so breaks those rules.
+    distinct: bool,
+    /// By layer slot: the schema's index of the layer, once it has it.
+    layers: Vec<Option<usize>>,
+    /// By layer slot and attribute slot: the schema's index of the
+    /// attribute, once it has it with the slot's type.
+    attrs: Vec<Vec<Option<usize>>>,
+}
+
+impl Placement {
+    /// Starts over when `cols` are named otherwise than the documents
+    /// before.
+    fn follow(&mut self, cols: &Columns) {
+        if self.naming == cols.naming && cols.naming != 0 {
+            return;
+        }
+        let layers = cols.layers();
+        self.naming = cols.naming;
+        self.distinct = layers.iter().enumerate().all(|(i, l)| {
+            let attrs = l.attrs();
+            !l.name.is_empty()
+                && layers[..i].iter().all(|o| o.name != l.name)
+                && attrs.iter().enumerate().all(|(a, attr)| attrs[..a].iter().all(|o| o.name != attr.name))
+        });
+        self.layers.clear();
+        self.layers.resize(layers.len(), None);
+        self.attrs.resize_with(layers.len(), Vec::new);
+        for (slots, l) in self.attrs.iter_mut().zip(layers) {
+            slots.clear();
+            slots.resize(l.attrs().len(), None);
+        }
+    }
+
+    /// The schema's index of layer slot `i`, looked up when not known yet.
+    #[inline]
+    fn layer(&mut self, schema: &FxHashMap<String, usize>, i: usize, name: &str) -> Option<usize> {
+        if self.layers[i].is_none() {
+            self.layers[i] = schema.get(name).copied();
+        }
+        self.layers[i]
+    }
+
+    /// The schema's index of attribute slot `a` of layer slot `i` (whose
+    /// schema index is `ix`) when the schema has it with the slot's type;
+    /// `Err` when it has it with another type.
+    #[inline]
+    fn attr(&mut self, layer: &LayerDef, i: usize, a: usize, attr: &AttrCol) -> std::result::Result<Option<usize>, ()> {
+        if self.attrs[i][a].is_none() {
+            match layer.attr_index(&attr.name) {
+                Some(ix) if layer.attrs[ix].ty == attr.ty => self.attrs[i][a] = Some(ix),
+                Some(_) => return Err(()),
+                None => {}
+            }
+        }
+        Ok(self.attrs[i][a])
+    }
 }
 
 impl Remap {
@@ -761,7 +837,8 @@ impl<W: Write> Writer<W> {
         let cols = view.cols;
         remap.absorb(view).map_err(|what| Error::invalid_document(&cols.id, what))?;
         let hash = layout::id_hash(&cols.id);
-        if !self.surely_valid(cols, hash) {
+        remap.placement.follow(cols);
+        if !self.surely_valid(cols, hash, &mut remap.placement) {
             // Rare: the owned check finds the problem and words it as `add`.
             let doc = cols.to_document(|code| string_at(&remap.arena, &remap.ends, code as usize));
             self.check(&doc, hash)?;
@@ -774,7 +851,7 @@ impl<W: Write> Writer<W> {
 
     /// Whether `Writer::check` passes on the document: `false` when it may
     /// not (then the owned check decides).
-    fn surely_valid(&self, cols: &Columns, hash: u64) -> bool {
+    fn surely_valid(&self, cols: &Columns, hash: u64, placement: &mut Placement) -> bool {
         if cols.id.is_empty() || self.ids_seen.contains(&hash) {
             return false;
         }
@@ -798,7 +875,7 @@ impl<W: Write> Writer<W> {
         };
         let layers = cols.layers();
         for (i, l) in layers.iter().enumerate() {
-            if l.name.is_empty() || layers[..i].iter().any(|o| o.name == l.name) {
+            if !placement.distinct && (l.name.is_empty() || layers[..i].iter().any(|o| o.name == l.name)) {
                 return false;
             }
             if !l.extents.iter().all(|&e| inside(e)) {
@@ -816,17 +893,16 @@ impl<W: Write> Writer<W> {
                     return false;
                 }
             }
-            let schema_layer = self.layer_ix.get(&l.name).map(|&ix| &self.schema.layers[ix]);
+            let schema_layer = placement.layer(&self.layer_ix, i, &l.name).map(|ix| &self.schema.layers[ix]);
             let attrs = l.attrs();
             for (a, attr) in attrs.iter().enumerate() {
                 if attr.values.is_empty() {
                     continue;
                 }
-                if attrs[..a].iter().any(|o| o.name == attr.name && !o.values.is_empty()) {
+                if !placement.distinct && attrs[..a].iter().any(|o| o.name == attr.name && !o.values.is_empty()) {
                     return false;
                 }
-                let known = schema_layer.and_then(|sl| sl.attr_index(&attr.name).map(|ix| sl.attrs[ix].ty));
-                if known.is_some_and(|ty| ty != attr.ty) {
+                if schema_layer.is_some_and(|sl| placement.attr(sl, i, a, attr).is_err()) {
                     return false;
                 }
             }
@@ -867,19 +943,29 @@ impl<W: Write> Writer<W> {
         self.schema.text_bytes += cols.text.len() as u64;
         self.encode_metadata(&cols.metadata, out);
 
-        let mut layers: Vec<(usize, &LayerCols)> = Vec::new();
-        for layer in cols.layers().iter().filter(|l| !l.extents.is_empty()) {
-            let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
-            layers.push((ix, layer));
+        let mut layers = std::mem::take(&mut remap.layer_order);
+        layers.clear();
+        for (i, layer) in cols.layers().iter().enumerate().filter(|(_, l)| !l.extents.is_empty()) {
+            let ix = match remap.placement.layers[i] {
+                Some(ix) => ix,
+                None => {
+                    let ix = declare_layer(&mut self.schema, &mut self.layer_ix, &layer.name, &[]).unwrap_or_default();
+                    remap.placement.layers[i] = Some(ix);
+                    ix
+                }
+            };
+            layers.push((ix, i));
         }
-        layers.sort_by_key(|&(ix, _)| ix);
+        layers.sort_unstable();
         put_varint(out, layers.len() as u64);
-        for (ix, layer) in layers {
-            self.encode_layer_built(ix, layer, remap, out);
+        for &(ix, i) in &layers {
+            self.encode_layer_built(ix, i, &cols.layers[i], remap, out);
         }
+        remap.layer_order = layers;
     }
 
-    fn encode_layer_built(&mut self, ix: usize, l: &LayerCols, remap: &mut Remap, out: &mut Vec<u8>) {
+    /// Encodes layer slot `i`, the schema's layer `ix`.
+    fn encode_layer_built(&mut self, ix: usize, i: usize, l: &LayerCols, remap: &mut Remap, out: &mut Vec<u8>) {
         let n = l.extents.len();
         put_varint(out, ix as u64);
         put_varint(out, n as u64);
@@ -905,27 +991,32 @@ impl<W: Write> Writer<W> {
 
         // Attributes are declared in the order `encode` meets them: by the
         // first span that has one, then in the order of a span's attributes.
-        let mut order: Vec<(u32, usize)> =
-            l.attrs().iter().enumerate().filter_map(|(k, a)| a.values.first().map(|&(s, _)| (s, k))).collect();
-        order.sort_unstable();
-        let mut columns: Vec<(usize, &AttrCol)> = Vec::with_capacity(order.len());
-        for (_, k) in order {
-            let attr = &l.attrs[k];
-            let a = match self.schema.layers[ix].attr_index(&attr.name) {
-                Some(a) => a,
-                None => {
+        let mut columns = std::mem::take(&mut remap.attr_order);
+        columns.clear();
+        columns
+            .extend(l.attrs().iter().enumerate().filter_map(|(k, a)| a.values.first().map(|&(s, _)| (s as usize, k))));
+        columns.sort_unstable();
+        for column in &mut columns {
+            let (k, attr) = (column.1, &l.attrs[column.1]);
+            let known = remap.placement.attr(&self.schema.layers[ix], i, k, attr);
+            let a = match known {
+                Ok(Some(a)) => a,
+                _ => {
                     let def = [AttrDef { name: attr.name.clone(), ty: attr.ty }];
                     // `check` made sure the types agree.
                     declare_layer(&mut self.schema, &mut self.layer_ix, &l.name, &def).unwrap_or_default();
-                    self.schema.layers[ix].attr_index(&attr.name).unwrap_or_default()
+                    let a = self.schema.layers[ix].attr_index(&attr.name).unwrap_or_default();
+                    remap.placement.attrs[i][k] = Some(a);
+                    a
                 }
             };
-            columns.push((a, attr));
+            *column = (a, k);
         }
-        columns.sort_unstable_by_key(|&(a, _)| a);
+        columns.sort_unstable();
         put_varint(out, columns.len() as u64);
         let mut values = std::mem::take(&mut remap.values);
-        for (a, attr) in columns {
+        for &(a, k) in &columns {
+            let attr = &l.attrs[k];
             put_varint(out, a as u64);
             match attr.ty {
                 AttrType::Str => {
@@ -944,6 +1035,7 @@ impl<W: Write> Writer<W> {
             }
         }
         remap.values = values;
+        remap.attr_order = columns;
 
         put_varint(out, l.rels.len() as u64);
         if !l.rels.is_empty() {
