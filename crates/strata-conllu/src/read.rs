@@ -786,9 +786,13 @@ impl<R: BufRead> Reader<R> {
                 }
             }
             self.pending = false;
+            // The id is wanted (as a `String`) only to start a document:
+            // one that ends the current document is read again after.
+            let want_id = self.cur.is_none();
+            let id = |v: Option<&[u8]>| v.filter(|_| want_id).map(id_string);
             let newdoc = match self.in_place {
-                0 => find_newdoc(&self.buf, &self.starts),
-                len => block_bytes(&mut self.rdr, len).ok().and_then(|b| find_newdoc(&b[..len], &self.starts)),
+                0 => find_newdoc(&self.buf, &self.starts).map(id),
+                len => block_bytes(&mut self.rdr, len).ok().and_then(|b| find_newdoc(&b[..len], &self.starts)).map(id),
             };
             if newdoc.is_some() && self.cur.is_some() {
                 self.pending = true;
@@ -895,7 +899,7 @@ pub(crate) fn newdoc_line(line: &[u8]) -> Option<Option<&[u8]>> {
 /// Whether a raw block starts a document: `Some(id)` when one of its
 /// comment lines is a `# newdoc` line. Looks at raw bytes so that a block
 /// with errors still starts its document.
-fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
+fn find_newdoc<'b>(buf: &'b [u8], starts: &[usize]) -> Option<Option<&'b [u8]>> {
     for (i, &s) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(buf.len(), |&e| e);
         let line = &buf[s..end];
@@ -904,10 +908,20 @@ fn find_newdoc(buf: &[u8], starts: &[usize]) -> Option<Option<String>> {
         }
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         if let Some(v) = newdoc_line(line) {
-            return Some(v.map(|v| String::from_utf8_lossy(v).into_owned()));
+            return Some(v);
         }
     }
     None
+}
+
+/// A document id from raw bytes: a block with bad UTF-8 (an error of its
+/// own) still names its document. The UTF-8 check first, as ids are valid
+/// but for such errors (the lossy conversion is slower).
+fn id_string(v: &[u8]) -> String {
+    match std::str::from_utf8(v) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(v).into_owned(),
+    }
 }
 
 /// Calls `f` with the offset of each tab of `line` until it returns true,
