@@ -89,11 +89,12 @@ pub struct Reader<R> {
     in_place: usize,
     /// Where each line of the block starts.
     starts: Vec<usize>,
-    /// The input line of `buf`'s first line.
+    /// The input line of the block's first line.
     block_line: u64,
     /// A problem with how the block ended (no empty line, CR LF).
     block_problem: Option<Problem>,
-    /// `buf` holds a block read ahead that starts the next document.
+    /// The block read ahead (in `buf` or in place) starts the next
+    /// document.
     pending: bool,
     done: bool,
     /// Documents started so far.
@@ -453,8 +454,8 @@ impl<R: BufRead> Reader<R> {
         reader
     }
 
-    /// Reads the next sentence block into `buf`. `Ok(false)` at the end of
-    /// the input.
+    /// Reads the next sentence block: in place when it can, into `buf`
+    /// otherwise. `Ok(false)` at the end of the input.
     fn read_block(&mut self) -> std::io::Result<bool> {
         self.starts.clear();
         self.block_problem = None;
