@@ -764,6 +764,12 @@ fn documents_named_alike_are_written_as_added_ones() {
         let sentence = b.layer("sentence");
         b.push_span(sentence, 0, 8);
     }
+    // The same names in another order.
+    fn sentence_first(b: &mut DocBuilder) {
+        let sentence = b.layer("sentence");
+        b.push_span(sentence, 0, 8);
+        plain(b);
+    }
     fn more(b: &mut DocBuilder) {
         plain(b);
         let token = b.layer("token");
@@ -786,7 +792,7 @@ fn documents_named_alike_are_written_as_added_ones() {
     type Fill = fn(&mut DocBuilder);
     let steps: [(&str, bool, Fill); 9] = [
         ("a", false, plain),
-        ("b", false, plain),
+        ("b", true, sentence_first),
         ("c", false, more),
         ("d", false, plain),
         ("e", false, wrong_type),
@@ -795,7 +801,9 @@ fn documents_named_alike_are_written_as_added_ones() {
         ("h", true, more),
         ("h", false, more),
     ];
-    for declared in [false, true] {
+    // Handed over by swap, the builder takes turns with the memory of the
+    // documents before, each with its names (as `strata convert` does).
+    for (declared, swap) in [(false, false), (true, false), (false, true), (true, true)] {
         let build = || {
             let mut wb = WriterBuilder::new();
             if declared {
@@ -805,21 +813,30 @@ fn documents_named_alike_are_written_as_added_ones() {
         };
         let (mut owned, mut built) = (build(), build());
         let mut b = DocBuilder::new();
+        let mut handed = BuiltDoc::new();
         let mut refused = 0;
-        for (id, rename, fill) in steps {
+        // The first steps again, under new ids.
+        let again = steps[..4].iter().map(|&(id, rename, fill)| (format!("{id}2"), rename, fill));
+        for (id, rename, fill) in steps.iter().map(|&(id, rename, fill)| (id.to_string(), rename, fill)).chain(again) {
             if rename {
                 b.clear();
             } else {
                 b.clear_values();
             }
-            b.set_id(id);
+            b.set_id(&id);
             fill(&mut b);
             let expected = owned.add(&b.to_document()).map_err(|e| e.to_string());
             refused += usize::from(expected.is_err());
-            assert_eq!(built.add_built(&b).map_err(|e| e.to_string()), expected, "document {id}");
+            let result = if swap {
+                b.hand_over(&mut handed);
+                built.add_built_doc(&handed)
+            } else {
+                built.add_built(&b)
+            };
+            assert_eq!(result.map_err(|e| e.to_string()), expected, "document {id}, swap: {swap}");
         }
         // `twice`, the second `h`, and `wrong_type` where `head` is declared.
         assert_eq!(refused, 2 + usize::from(declared), "declared: {declared}");
-        assert!(built.finish().unwrap() == owned.finish().unwrap(), "declared: {declared}");
+        assert!(built.finish().unwrap() == owned.finish().unwrap(), "declared: {declared}, swap: {swap}");
     }
 }

@@ -684,7 +684,12 @@ pub(crate) struct Remap {
     arena: String,
     ends: Vec<usize>,
     ids: Vec<u32>,
+    /// The placement of the current document's names, and of the names
+    /// met before it, the latest first (up to [`EARLIER_PLACEMENTS`]): a
+    /// builder that hands its documents over by swap takes turns with the
+    /// memory of the documents before, each with names of its own.
     placement: Placement,
+    earlier_placements: Vec<Placement>,
     /// Reused buffers.
     codes: Vec<u64>,
     values: Vec<(u64, u64)>,
@@ -714,13 +719,19 @@ struct Placement {
     attrs: Vec<Vec<Option<usize>>>,
 }
 
+/// How many placements a writer keeps for a builder besides the current
+/// one: `strata convert` hands documents over among two memories when it
+/// writes on the reading thread.
+const EARLIER_PLACEMENTS: usize = 3;
+
 impl Placement {
-    /// Starts over when `cols` are named otherwise than the documents
-    /// before.
+    /// Whether this is for the names of `cols`.
+    fn is_for(&self, cols: &Columns) -> bool {
+        self.naming == cols.naming && cols.naming != 0
+    }
+
+    /// Starts over for the names of `cols`.
     fn follow(&mut self, cols: &Columns) {
-        if self.naming == cols.naming && cols.naming != 0 {
-            return;
-        }
         let layers = cols.layers();
         self.naming = cols.naming;
         self.distinct = layers.iter().enumerate().all(|(i, l)| {
@@ -764,6 +775,26 @@ impl Placement {
 }
 
 impl Remap {
+    /// Makes `placement` the one for the names of `cols`: the current one,
+    /// or one met before, or the oldest started over.
+    fn place(&mut self, cols: &Columns) {
+        if self.placement.is_for(cols) {
+            return;
+        }
+        let earlier = &mut self.earlier_placements;
+        if let Some(k) = earlier.iter().position(|p| p.is_for(cols)) {
+            std::mem::swap(&mut self.placement, &mut earlier[k]);
+            earlier[..=k].rotate_right(1);
+            return;
+        }
+        if earlier.len() < EARLIER_PLACEMENTS {
+            earlier.push(Placement::default());
+        }
+        earlier.rotate_right(1);
+        std::mem::swap(&mut self.placement, &mut earlier[0]);
+        self.placement.follow(cols);
+    }
+
     /// Learns the strings the view brings.
     fn absorb(&mut self, view: &View<'_>) -> std::result::Result<(), String> {
         if self.stream != view.stream {
@@ -837,7 +868,7 @@ impl<W: Write> Writer<W> {
         let cols = view.cols;
         remap.absorb(view).map_err(|what| Error::invalid_document(&cols.id, what))?;
         let hash = layout::id_hash(&cols.id);
-        remap.placement.follow(cols);
+        remap.place(cols);
         if !self.surely_valid(cols, hash, &mut remap.placement) {
             // Rare: the owned check finds the problem and words it as `add`.
             let doc = cols.to_document(|code| string_at(&remap.arena, &remap.ends, code as usize));
