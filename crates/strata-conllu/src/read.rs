@@ -790,11 +790,11 @@ impl<R: BufRead> Reader<R> {
             // The id is wanted (as a `String`) only to start a document:
             // one that ends the current document is read again after.
             let want_id = self.cur.is_none();
-            let id = |v: Option<&[u8]>| v.filter(|_| want_id).map(id_string);
-            let newdoc = match self.in_place {
-                0 => find_newdoc(&self.buf, &self.starts).map(id),
-                len => block_bytes(&mut self.rdr, len).ok().and_then(|b| find_newdoc(&b[..len], &self.starts)).map(id),
+            let block = match self.in_place {
+                0 => Some(&self.buf[..]),
+                len => block_bytes(&mut self.rdr, len).ok().map(|b| &b[..len]),
             };
+            let newdoc = block.and_then(|b| find_newdoc(b, &self.starts)).map(|v| v.filter(|_| want_id).map(id_string));
             if newdoc.is_some() && self.cur.is_some() {
                 self.pending = true;
                 return self.finish(false);
